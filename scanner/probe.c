@@ -1,0 +1,108 @@
+/* Probe registry and the Ethernet / checksum helpers the probes share
+ * (IEEE 802.3, IEEE 802.1Q, RFC 1071 checksum). */
+#include <string.h>
+
+#include "pcur.h"
+#include "probe.h"
+
+static const struct probe_ops *const registry[] = { &probe_arp, &probe_nd_ns,
+	&probe_icmp6_echo };
+
+const struct probe_ops *probe_by_name(const char *name)
+{
+	for (size_t i = 0; i < sizeof registry / sizeof registry[0]; i++)
+		if (strcmp(registry[i]->name, name) == 0)
+			return registry[i];
+	return NULL;
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+size_t probe_eth(uint8_t *buf, const struct ipd_mac *dst, const struct ipd_mac *src, int vlan,
+		 uint16_t ethertype)
+{
+	memcpy(buf, dst->b, 6);
+	memcpy(buf + 6, src->b, 6);
+	size_t off = 12;
+	if (vlan > 0) {
+		put16(buf + off, 0x8100);
+		put16(buf + off + 2, (uint16_t)(vlan & 0x0fff)); /* PCP 0, DEI 0 */
+		off += 4;
+	}
+	put16(buf + off, ethertype);
+	return off + 2;
+}
+
+size_t probe_pad(uint8_t *buf, size_t len)
+{
+	if (len < PROBE_MIN_FRAME) {
+		memset(buf + len, 0, PROBE_MIN_FRAME - len);
+		len = PROBE_MIN_FRAME;
+	}
+	return len;
+}
+
+static uint32_t sum16(uint32_t acc, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i += 2)
+		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		acc += (uint32_t)(p[n - 1] << 8);
+	return acc;
+}
+
+uint16_t probe_icmp6_cksum(const uint8_t src[16], const uint8_t dst[16], const uint8_t *msg,
+			   size_t len)
+{
+	uint32_t acc = 0;
+	acc = sum16(acc, src, 16);
+	acc = sum16(acc, dst, 16);
+	acc += (uint32_t)(len >> 16) + (uint32_t)(len & 0xffff); /* upper-layer length */
+	acc += 58;                                             /* next header */
+	acc = sum16(acc, msg, len);
+	while (acc >> 16)
+		acc = (acc & 0xffff) + (acc >> 16);
+	return (uint16_t)~acc;
+}
+
+void probe_solicited_node(const struct ipd_ip *target, struct ipd_ip *out)
+{
+	static const uint8_t pfx[13] = { 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff };
+	memcpy(out->b, pfx, 13);
+	memcpy(out->b + 13, target->b + 13, 3);
+}
+
+void probe_v6_mcast_mac(const struct ipd_ip *group, struct ipd_mac *out)
+{
+	out->b[0] = 0x33;
+	out->b[1] = 0x33;
+	memcpy(out->b + 2, group->b + 12, 4);
+}
+
+size_t probe_print_eth(FILE *f, const uint8_t *frame, size_t len, uint16_t *ethertype)
+{
+	struct pcur c;
+	pcur_init(&c, frame, len);
+	struct ipd_mac dst, src;
+	pcur_copy(&c, dst.b, 6);
+	pcur_copy(&c, src.b, 6);
+	uint16_t et = pcur_be16(&c);
+	int vlan = 0;
+	if (et == 0x8100) {
+		vlan = pcur_be16(&c) & 0x0fff;
+		et = pcur_be16(&c);
+	}
+	if (!pcur_ok(&c))
+		return 0;
+	char s[IPD_MAC_STRLEN], d[IPD_MAC_STRLEN];
+	fprintf(f, "%s > %s", ipd_mac_fmt(&src, s, sizeof s), ipd_mac_fmt(&dst, d, sizeof d));
+	if (vlan)
+		fprintf(f, " vlan %d", vlan);
+	fputs(": ", f);
+	*ethertype = et;
+	return pcur_offset(&c);
+}

@@ -1,0 +1,57 @@
+/* ARP who-has probe (RFC 826): Ethernet broadcast, opcode request, sender =
+ * our MAC and address, target hardware address zero. */
+#include <string.h>
+
+#include "pcur.h"
+#include "probe.h"
+
+static size_t arp_build(const struct probe_src *src, const struct ipd_ip *target, uint8_t *buf,
+			size_t cap)
+{
+	static const struct ipd_mac bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const uint8_t hdr[8] = { 0x00, 0x01, /* htype Ethernet */
+		0x08, 0x00,                         /* ptype IPv4 */
+		6, 4, 0x00, 0x01 };                 /* hlen, plen, op request */
+	if (!ipd_ip_is_v4(target) || cap < PROBE_MAX_FRAME)
+		return 0;
+	size_t off = probe_eth(buf, &bcast, &src->mac, src->vlan, 0x0806);
+	uint8_t *a = buf + off;
+	memcpy(a, hdr, 8);
+	memcpy(a + 8, src->mac.b, 6);
+	memcpy(a + 14, src->ip4.b + 12, 4);
+	memset(a + 18, 0, 6);
+	memcpy(a + 24, target->b + 12, 4);
+	return probe_pad(buf, off + 28);
+}
+
+static void arp_print(FILE *f, const uint8_t *frame, size_t len)
+{
+	uint16_t et = 0;
+	size_t off = probe_print_eth(f, frame, len, &et);
+	struct pcur c;
+	pcur_init(&c, frame + off, off ? len - off : 0);
+	pcur_skip(&c, 6);
+	uint16_t op = pcur_be16(&c);
+	uint8_t sha[6], spa[4], tpa[4];
+	pcur_copy(&c, sha, 6);
+	pcur_copy(&c, spa, 4);
+	pcur_skip(&c, 6);
+	pcur_copy(&c, tpa, 4);
+	if (!off || et != 0x0806 || !pcur_ok(&c)) {
+		fputs("malformed arp probe\n", f);
+		return;
+	}
+	struct ipd_ip s, t;
+	ipd_ip_from_v4_bytes(&s, spa);
+	ipd_ip_from_v4_bytes(&t, tpa);
+	char sb[IPD_IP_STRLEN], tb[IPD_IP_STRLEN];
+	fprintf(f, "arp %s who-has %s tell %s, length %zu\n", op == 1 ? "request" : "op?",
+		ipd_ip_fmt(&t, tb, sizeof tb), ipd_ip_fmt(&s, sb, sizeof sb), len);
+}
+
+const struct probe_ops probe_arp = {
+	.name = "arp",
+	.family = 4,
+	.build = arp_build,
+	.print = arp_print,
+};
