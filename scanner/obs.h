@@ -46,6 +46,9 @@ struct obs {
 	struct ipd_ip target_ip;  /* ARP target / NS target / DAD tentative address */
 	bool has_target;
 
+	/* ICMPv6 echo reply (sweep's matcher) */
+	uint16_t echo_id, echo_seq;
+
 	/* ND */
 	uint8_t na_flags;         /* R=0x80 S=0x40 O=0x20 */
 	uint8_t ra_hop_limit;
@@ -73,6 +76,9 @@ struct obs {
 	size_t prl_len;
 	const uint8_t *vendor_class; /* option 60, borrowed */
 	size_t vendor_class_len;
+	struct ipd_mac dhcp_chaddr;  /* client hardware address (htype 1, hlen 6) */
+	bool has_chaddr;
+	struct ipd_ip dhcp_giaddr;   /* relay agent, 0.0.0.0 = none */
 };
 
 /* Sinks: a context and a put function. Borrowed pointers inside the obs are
