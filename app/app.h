@@ -2,6 +2,7 @@
 #ifndef IPD_APP_H
 #define IPD_APP_H
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <sysexits.h>
 
@@ -14,6 +15,8 @@ struct app {
 	const char *config_path; /* --config, may be NULL */
 	int verbosity;           /* -1 quiet, 0 default, 1 info, 2 debug */
 	bool syslog;
+	bool db_explicit;        /* --db given: it wins over the config's `database` */
+	int64_t parent_run;      /* set by `run` for its stages: runs.id of the parent, else 0 */
 };
 
 struct command {

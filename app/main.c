@@ -6,6 +6,7 @@
 #include "../common/log.h"
 #include "../db/db.h"
 #include "app.h"
+#include "config.h"
 
 static const struct command *const commands[] = {
 	&cmd_init, &cmd_import, &cmd_sweep, &cmd_listen, &cmd_resolve, &cmd_audit,
@@ -23,7 +24,9 @@ static void usage(FILE *f)
 		"\n"
 		"Global options:\n"
 		"  --db PATH        database (default: $IPDRIFT_DB, else ./ipdrift.db)\n"
-		"  --config FILE    configuration file (used by `run`)\n"
+		"  --config FILE    configuration file (used by `run`; default\n"
+		"                   " CONFIG_DEFAULT_PATH ")\n"
+		"  --check-config   check the configuration file and exit (0 or 78)\n"
 		"  -v, --verbose    more messages (repeat for debug)\n"
 		"  -q, --quiet      errors only; no progress bars\n"
 		"  --syslog         log to syslog instead of stderr\n"
@@ -47,14 +50,17 @@ int main(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "syslog", no_argument, NULL, 's' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "check-config", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
+	bool check_config = false;
 	/* '+': stop at the first non-option (the command). */
 	while ((c = getopt_long(argc, argv, "+d:c:vqh", opts, NULL)) != -1) {
 		switch (c) {
-		case 'd': app.db_path = optarg; break;
+		case 'd': app.db_path = optarg; app.db_explicit = true; break;
+		case 'C': check_config = true; break;
 		case 'c': app.config_path = optarg; break;
 		case 'v': app.verbosity = app.verbosity < 0 ? 1 : app.verbosity + 1; break;
 		case 'q': app.verbosity = -1; break;
@@ -79,6 +85,9 @@ int main(int argc, char **argv)
 		tgt = LOG_TO_JOURNAL; /* stderr is the journal: use <N> prefixes */
 	log_init(lvl, tgt);
 
+	if (check_config)
+		return config_check(app.config_path ? app.config_path : CONFIG_DEFAULT_PATH,
+				    stdout, stderr);
 	if (optind >= argc) {
 		usage(stderr);
 		return EX_USAGE;
