@@ -9,6 +9,7 @@
 #include "../db/db.h"
 #include "../db/db_maint.h"
 #include "app.h"
+#include "config.h"
 #include "lock.h"
 
 static int run(struct app *app, int argc, char **argv)
@@ -47,9 +48,22 @@ static int run(struct app *app, int argc, char **argv)
 		app_usage(&cmd_prune, stderr);
 		return EX_USAGE;
 	}
+	/* With --config, the store and lock are the configuration's (as for run). */
+	char *lpath = NULL;
+	if (app->config_path) {
+		struct config *cfg;
+		if (config_load(app->config_path, stderr, &cfg) != 0)
+			return EX_CONFIG;
+		if (!app->db_explicit && cfg->database)
+			app->db_path = xstrdup(cfg->database); /* lives until exit */
+		if (cfg->lock)
+			lpath = xstrdup(cfg->lock);
+		config_free(cfg);
+	}
 	/* Same lock as `run`: never delete under a running pipeline. */
 	struct lock lk;
-	char *lpath = lock_path_for_db(app->db_path);
+	if (!lpath)
+		lpath = lock_path_for_db(app->db_path);
 	int rc = lock_take(&lk, lpath, wait);
 	free(lpath);
 	if (rc)
@@ -90,10 +104,11 @@ done:
 const struct command cmd_prune = {
 	.name = "prune",
 	.summary = "delete old observations, answers and runs (findings history is kept)",
-	.usage = "usage: ipdrift [--db PATH] prune --older-than DAYS [--vacuum] [--dry-run] [--wait]\n"
+	.usage = "usage: ipdrift [--config FILE | --db PATH] prune --older-than DAYS [--vacuum] [--dry-run] [--wait]\n"
 		 "\nDeletes observations not seen for DAYS days (by last_seen), DNS answers,\n"
 		 "events and coverage older than DAYS, and finished runs started before then\n"
 		 "-- except the runs that findings refer to: findings history is kept whole.\n"
+		 "With --config, the database and lock of the configuration are used.\n"
 		 "Takes the run lock (exit 75 while a run holds it, unless --wait).\n"
 		 "  --older-than DAYS  retention in days (0 = everything before now)\n"
 		 "  --vacuum           compact the file afterwards (VACUUM)\n"

@@ -1,19 +1,706 @@
-/* ipdrift run: not built yet; the usage text is the interface to build. */
+/*
+ * ipdrift run: the scheduled pipeline from the configuration file.
+ *
+ *   import (each source) -> suppress --file -> sweep (each segment) while
+ *   listen runs for the window -> resolve -> audit -> report (each output) -> fix
+ *
+ * Each stage calls the other command's run() in-process with an argv built
+ * from the configuration, inside a fork()ed child: sweep and listen drop
+ * root/CAP_NET_RAW once their sockets are open, which must not cost the next
+ * segment's sweep or the later stages their rights; a stage that exits, dies or
+ * leaks cannot take the run down; and listen must run concurrently with the
+ * sweeps anyway. Children get PR_SET_PDEATHSIG so a killed run leaves no
+ * orphan writing into the store. The children are recorded under one parent
+ * `runs` row of kind "run" (struct app.parent_run, $IPDRIFT_PARENT_RUN).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../common/escape.h"
+#include "../common/log.h"
+#include "../common/xmem.h"
+#include "../db/db.h"
+#include "../db/db_maint.h"
 #include "app.h"
+#include "config.h"
+#include "lock.h"
+
+enum stage { ST_IMPORT, ST_SUPPRESS, ST_SWEEP, ST_LISTEN, ST_RESOLVE, ST_AUDIT, ST_REPORT, ST_FIX,
+	     ST_MAX };
+static const char *const stage_names[ST_MAX] = {
+	"import", "suppress", "sweep", "listen", "resolve", "audit", "report", "fix",
+};
+
+struct result {
+	enum stage stage;
+	char *what;    /* source, segment, output: for the summary */
+	int rc;        /* exit status; -1 = not run */
+	const char *status; /* ok, failed, skipped, not-implemented, findings */
+	long ms;
+};
+
+struct runctx {
+	struct app *app;
+	struct config *cfg;
+	int lock_fd;
+	pid_t parent_pid;
+	bool skip[ST_MAX];
+	const char *fail_on;
+	struct result *res;
+	size_t nres;
+	int first_error;     /* first stage exit status that is an error */
+	bool fail_hit;       /* audit exit 1: findings at/above --fail-on */
+	bool audit_failed;
+};
+
+static volatile sig_atomic_t got_signal;
+static pid_t children[2]; /* the stage in the foreground, the listener */
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	for (int i = 0; i < 2; i++)
+		if (children[i] > 0)
+			kill(children[i], SIGTERM);
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* An option is passed only if the command documents it in its usage text:
+ * the usage texts are the contract between `run` and the stages. */
+static bool documents(const struct command *cmd, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = cmd->usage; (p = strstr(p, opt)) != NULL; p += n) {
+		char after = p[n];
+		if (after == ' ' || after == '\n' || after == '|' || after == ']' || after == '\0' ||
+		    after == ',' || after == '=')
+			return true;
+	}
+	return false;
+}
+
+static void add_opt(struct strv *av, const struct command *cmd, const char *opt, const char *val)
+{
+	if (!documents(cmd, opt)) {
+		log_warnx("%s has no %s option in this version: configuration value \"%s\" ignored",
+			  cmd->name, opt, val ? val : "yes");
+		return;
+	}
+	strv_push(av, opt);
+	if (val)
+		strv_push(av, val);
+}
+
+static void add_int(struct strv *av, const struct command *cmd, const char *opt, long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%ld", v);
+	add_opt(av, cmd, opt, buf);
+}
+
+static void reset_signals(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static pid_t spawn(struct runctx *r, const struct command *cmd, struct strv *av)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_warn("fork");
+		return -1;
+	}
+	if (pid > 0)
+		return pid;
+	/* child */
+	reset_signals();
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != r->parent_pid)
+		_exit(EX_SOFTWARE); /* the run died before we got here */
+	close(r->lock_fd);  /* the parent's descriptor keeps the lock */
+	/* The run's stdout is its summary; stage chatter goes with the logs. */
+	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(EX_OSERR);
+	struct app a = *r->app;
+	char id[32];
+	snprintf(id, sizeof id, "%lld", (long long)r->app->parent_run);
+	setenv("IPDRIFT_PARENT_RUN", id, 1);
+	optind = 0;
+	opterr = 1;
+	int rc = cmd->run(&a, (int)av->n, av->v);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(rc & 0xff);
+}
+
+static int reap(pid_t pid)
+{
+	int st;
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR) {
+			log_warn("waitpid");
+			return EX_OSERR;
+		}
+	}
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st)) {
+		if (!got_signal)
+			log_warnx("stage process %ld killed by signal %d", (long)pid, WTERMSIG(st));
+		return 128 + WTERMSIG(st);
+	}
+	return EX_SOFTWARE;
+}
+
+static struct result *add_result(struct runctx *r, enum stage s, const char *what)
+{
+	r->res = xreallocarray(r->res, r->nres + 1, sizeof *r->res);
+	struct result *x = &r->res[r->nres++];
+	*x = (struct result){ .stage = s, .what = xstrdup(what ? what : ""), .rc = -1,
+			      .status = "skipped" };
+	return x;
+}
+
+static void settle(struct runctx *r, struct result *x, int rc, long t0)
+{
+	x->rc = rc;
+	x->ms = now_ms() - t0;
+	if (rc == 0) {
+		x->status = "ok";
+	} else if (rc == EX_UNAVAILABLE) {
+		/* Not built in this version: reported, not fatal. */
+		x->status = "not-implemented";
+		log_info("%s %s: not implemented in this version, skipped", stage_names[x->stage],
+			 x->what);
+	} else if (rc == 1 && x->stage == ST_AUDIT) {
+		x->status = "findings";
+		r->fail_hit = true;
+	} else {
+		x->status = got_signal ? "interrupted" : "failed";
+		if (!got_signal)
+			log_warnx("%s %s failed with exit status %d", stage_names[x->stage], x->what, rc);
+		if (!r->first_error)
+			r->first_error = rc > 125 ? EX_SOFTWARE : rc;
+		if (x->stage == ST_AUDIT)
+			r->audit_failed = true;
+	}
+}
+
+/* Run one stage in the foreground and record it. */
+static void stage(struct runctx *r, enum stage s, const char *what, const struct command *cmd,
+		  struct strv *av)
+{
+	struct result *x = add_result(r, s, what);
+	if (got_signal) {
+		x->status = "interrupted";
+		strv_free(av);
+		return;
+	}
+	log_info("%s %s", stage_names[s], what ? what : "");
+	long t0 = now_ms();
+	pid_t pid = spawn(r, cmd, av);
+	strv_free(av);
+	if (pid < 0) {
+		settle(r, x, EX_OSERR, t0);
+		return;
+	}
+	children[0] = pid;
+	int rc = reap(pid);
+	children[0] = 0;
+	settle(r, x, rc, t0);
+}
+
+static void do_import(struct runctx *r)
+{
+	for (size_t i = 0; i < r->cfg->nimports; i++) {
+		const struct cfg_import *im = &r->cfg->imports[i];
+		struct strv av = { 0 };
+		strv_push(&av, "import");
+		strv_push(&av, im->kind);
+		strv_push(&av, im->path);
+		if (im->format)
+			add_opt(&av, &cmd_import, "--format", im->format);
+		if (im->source)
+			add_opt(&av, &cmd_import, "--source", im->source);
+		if (im->origin)
+			add_opt(&av, &cmd_import, "--origin", im->origin);
+		char *what = xasprintf("%s %s", im->kind, im->path);
+		stage(r, ST_IMPORT, what, &cmd_import, &av);
+		free(what);
+	}
+}
+
+static pid_t start_listen(struct runctx *r, size_t *xi, long *t0)
+{
+	struct config *c = r->cfg;
+	struct strv ifs = { 0 };
+	if (c->listen_ifaces.n) {
+		for (size_t i = 0; i < c->listen_ifaces.n; i++)
+			strv_push(&ifs, c->listen_ifaces.v[i]);
+	} else {
+		for (size_t i = 0; i < c->nseg; i++) {
+			bool dup = false;
+			for (size_t j = 0; j < ifs.n; j++)
+				dup |= strcmp(ifs.v[j], c->seg[i].iface) == 0;
+			if (!dup)
+				strv_push(&ifs, c->seg[i].iface);
+		}
+	}
+	struct strv av = { 0 };
+	strv_push(&av, "listen");
+	struct sbuf what = SBUF_INIT;
+	for (size_t i = 0; i < ifs.n; i++) {
+		add_opt(&av, &cmd_listen, "--interface", ifs.v[i]);
+		sbuf_printf(&what, "%s%s", i ? "," : "", ifs.v[i]);
+	}
+	sbuf_printf(&what, " %ds", c->listen_window);
+	add_int(&av, &cmd_listen, "--duration", c->listen_window);
+	if (c->listen_promisc == 0)
+		add_opt(&av, &cmd_listen, "--no-promisc", NULL);
+	if (c->user)
+		add_opt(&av, &cmd_listen, "--user", c->user);
+	strv_free(&ifs);
+	/* An index, not a pointer: the sweeps' results grow the array. */
+	*xi = r->nres;
+	add_result(r, ST_LISTEN, sbuf_str(&what));
+	sbuf_free(&what);
+	log_info("listen %s", r->res[*xi].what);
+	*t0 = now_ms();
+	pid_t pid = spawn(r, &cmd_listen, &av);
+	strv_free(&av);
+	return pid;
+}
+
+static void do_sweeps(struct runctx *r)
+{
+	for (size_t i = 0; i < r->cfg->nseg; i++) {
+		const struct cfg_segment *s = &r->cfg->seg[i];
+		struct strv av = { 0 };
+		strv_push(&av, "sweep");
+		add_opt(&av, &cmd_sweep, "--interface", s->iface);
+		for (size_t t = 0; t < s->targets.n; t++)
+			strv_push(&av, s->targets.v[t]);
+		for (size_t t = 0; t < s->targets6.n; t++)
+			add_opt(&av, &cmd_sweep, "--target6", s->targets6.v[t]);
+		if (s->ipv4 == 0)
+			add_opt(&av, &cmd_sweep, "--no-ipv4", NULL);
+		if (s->ipv6 == 0)
+			add_opt(&av, &cmd_sweep, "--no-ipv6", NULL);
+		if (s->vlan)
+			add_int(&av, &cmd_sweep, "--vlan", s->vlan);
+		if (s->rate)
+			add_int(&av, &cmd_sweep, "--rate", s->rate);
+		if (s->fast == 1)
+			add_opt(&av, &cmd_sweep, "--fast", NULL);
+		if (s->retries >= 0)
+			add_int(&av, &cmd_sweep, "--retries", s->retries);
+		if (s->timeout_ms)
+			add_int(&av, &cmd_sweep, "--timeout", s->timeout_ms);
+		if (r->cfg->user)
+			add_opt(&av, &cmd_sweep, "--user", r->cfg->user);
+		char *what = xasprintf("%s (%s)", s->name, s->iface);
+		stage(r, ST_SWEEP, what, &cmd_sweep, &av);
+		free(what);
+	}
+}
+
+static void do_wire(struct runctx *r)
+{
+	struct config *c = r->cfg;
+	bool listen = !r->skip[ST_LISTEN] && c->listen_window > 0;
+	pid_t lpid = -1;
+	size_t lx = 0;
+	long lt0 = 0;
+	if (listen && !got_signal) {
+		lpid = start_listen(r, &lx, &lt0);
+		if (lpid < 0)
+			settle(r, &r->res[lx], EX_OSERR, lt0);
+		children[1] = lpid > 0 ? lpid : 0;
+	}
+	if (!r->skip[ST_SWEEP])
+		do_sweeps(r);
+	if (lpid > 0) {
+		int rc = reap(lpid);
+		children[1] = 0;
+		settle(r, &r->res[lx], rc, lt0);
+	}
+}
+
+static void do_resolve(struct runctx *r)
+{
+	struct config *c = r->cfg;
+	if (!c->dns_enabled)
+		return;
+	struct strv av = { 0 };
+	strv_push(&av, "resolve");
+	for (size_t i = 0; i < c->dns_servers.n; i++)
+		add_opt(&av, &cmd_resolve, "--server", c->dns_servers.v[i]);
+	for (size_t i = 0; i < c->dns_ptr.n; i++)
+		add_opt(&av, &cmd_resolve, "--ptr", c->dns_ptr.v[i]);
+	if (c->dns_verify_zones == 1)
+		add_opt(&av, &cmd_resolve, "--verify-zones", NULL);
+	if (c->dns_concurrency)
+		add_int(&av, &cmd_resolve, "--concurrency", c->dns_concurrency);
+	if (c->dns_timeout_ms)
+		add_int(&av, &cmd_resolve, "--timeout", c->dns_timeout_ms);
+	if (c->dns_tries)
+		add_int(&av, &cmd_resolve, "--tries", c->dns_tries);
+	stage(r, ST_RESOLVE, NULL, &cmd_resolve, &av);
+}
+
+static void do_suppress(struct runctx *r)
+{
+	if (!r->cfg->suppressions)
+		return;
+	struct strv av = { 0 };
+	strv_push(&av, "suppress");
+	add_opt(&av, &cmd_suppress, "--file", r->cfg->suppressions);
+	stage(r, ST_SUPPRESS, r->cfg->suppressions, &cmd_suppress, &av);
+}
+
+static void do_audit(struct runctx *r)
+{
+	struct config *c = r->cfg;
+	struct strv av = { 0 };
+	strv_push(&av, "audit");
+	if (c->stale_days)
+		add_int(&av, &cmd_audit, "--stale-days", c->stale_days);
+	if (c->exhaustion)
+		add_int(&av, &cmd_audit, "--exhaustion", c->exhaustion);
+	if (c->geoip_db)
+		add_opt(&av, &cmd_audit, "--geoip-db", c->geoip_db);
+	if (c->asn_db)
+		add_opt(&av, &cmd_audit, "--asn-db", c->asn_db);
+	for (size_t i = 0; i < c->own_prefix.n; i++)
+		add_opt(&av, &cmd_audit, "--own-prefix", c->own_prefix.v[i]);
+	for (size_t i = 0; i < c->own_asn.n; i++)
+		add_opt(&av, &cmd_audit, "--own-asn", c->own_asn.v[i]);
+	if (r->fail_on)
+		add_opt(&av, &cmd_audit, "--fail-on", r->fail_on);
+	stage(r, ST_AUDIT, NULL, &cmd_audit, &av);
+}
+
+/* Output paths may hold strftime(3) conversions (report-%Y%m%d.html). The
+ * directory is created (one level, 0750) when missing: StateDirectory= makes
+ * /var/lib/ipdrift, not its reports/ subdirectory. */
+static char *out_path(const char *tmpl, time_t t)
+{
+	char buf[4096];
+	struct tm tm;
+	localtime_r(&t, &tm);
+	size_t n = strchr(tmpl, '%') ? strftime(buf, sizeof buf, tmpl, &tm) : 0;
+	char *p = n ? xstrdup(buf) : xstrdup(tmpl);
+	char *slash = strrchr(p, '/');
+	if (slash && slash != p) {
+		*slash = '\0';
+		if (mkdir(p, 0750) != 0 && errno != EEXIST)
+			log_warn("cannot create %s", p);
+		*slash = '/';
+	}
+	return p;
+}
+
+static void do_reports(struct runctx *r, time_t t)
+{
+	for (size_t i = 0; i < r->cfg->nreports; i++) {
+		const struct cfg_output *o = &r->cfg->reports[i];
+		char *path = out_path(o->path, t);
+		struct strv av = { 0 };
+		strv_push(&av, "report");
+		add_opt(&av, &cmd_report, "--format", o->format);
+		add_opt(&av, &cmd_report, "-o", path);
+		char *what = xasprintf("%s %s", o->format, path);
+		stage(r, ST_REPORT, what, &cmd_report, &av);
+		free(what);
+		free(path);
+	}
+}
+
+static void do_fix(struct runctx *r, time_t t)
+{
+	struct config *c = r->cfg;
+	if (c->nsupdate) {
+		char *path = out_path(c->nsupdate, t);
+		struct strv av = { 0 };
+		strv_push(&av, "fix");
+		add_opt(&av, &cmd_fix, "--nsupdate", NULL);
+		add_opt(&av, &cmd_fix, "-o", path);
+		if (c->nsupdate_server)
+			add_opt(&av, &cmd_fix, "--server", c->nsupdate_server);
+		if (c->nsupdate_ttl >= 0)
+			add_int(&av, &cmd_fix, "--ttl", c->nsupdate_ttl);
+		/* Each scheduled run replaces its previous fix files. */
+		add_opt(&av, &cmd_fix, "--force", NULL);
+		char *what = xasprintf("nsupdate %s", path);
+		stage(r, ST_FIX, what, &cmd_fix, &av);
+		free(what);
+		free(path);
+	}
+	if (c->ipam_csv) {
+		char *path = out_path(c->ipam_csv, t);
+		struct strv av = { 0 };
+		strv_push(&av, "fix");
+		add_opt(&av, &cmd_fix, "--ipam-csv", path);
+		if (c->ipam_format)
+			add_opt(&av, &cmd_fix, "--format", c->ipam_format);
+		add_opt(&av, &cmd_fix, "--force", NULL);
+		char *what = xasprintf("ipam-csv %s", path);
+		stage(r, ST_FIX, what, &cmd_fix, &av);
+		free(what);
+		free(path);
+	}
+}
+
+static bool parse_skip(struct runctx *r, const char *arg)
+{
+	char *copy = xstrdup(arg), *save = NULL;
+	bool ok = true;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int found = -1;
+		for (int i = 0; i < ST_MAX; i++)
+			if (strcmp(t, stage_names[i]) == 0)
+				found = i;
+		if (found < 0) {
+			log_warnx("run: --skip: unknown stage \"%s\"", t);
+			ok = false;
+		} else {
+			r->skip[found] = true;
+		}
+	}
+	free(copy);
+	return ok;
+}
+
+static char *stats_json(const struct runctx *r)
+{
+	struct sbuf b = SBUF_INIT;
+	const struct esc_out *o = ESC_BUF(&b);
+	sbuf_adds(&b, "{\"config\":");
+	esc_json_str(o, r->cfg->file);
+	sbuf_adds(&b, ",\"stages\":[");
+	for (size_t i = 0; i < r->nres; i++) {
+		const struct result *x = &r->res[i];
+		sbuf_printf(&b, "%s{\"stage\":\"%s\",\"what\":", i ? "," : "", stage_names[x->stage]);
+		esc_json_str(o, x->what);
+		sbuf_printf(&b, ",\"status\":\"%s\",\"exit\":%d,\"ms\":%ld}", x->status, x->rc, x->ms);
+	}
+	sbuf_adds(&b, "]}");
+	return sbuf_detach(&b);
+}
+
+static void summary(const struct runctx *r, int64_t id, const char *status, int rc, long ms,
+		    const struct db_run_findings *f)
+{
+	printf("ipdrift run %lld: %s, exit %d, %ld.%01lds\n", (long long)id, status, rc, ms / 1000,
+	       (ms % 1000) / 100);
+	for (size_t i = 0; i < r->nres; i++) {
+		const struct result *x = &r->res[i];
+		char st[48];
+		if (x->rc > 0 && strcmp(x->status, "not-implemented") != 0)
+			snprintf(st, sizeof st, "%s (%d)", x->status, x->rc);
+		else
+			snprintf(st, sizeof st, "%s", x->status);
+		printf("  %-8s %-22s %5ld.%01lds  ", stage_names[x->stage], st, x->ms / 1000,
+		       (x->ms % 1000) / 100);
+		/* paths and names from the config: escape for the terminal */
+		esc_term(ESC_FILE(stdout), x->what, strlen(x->what));
+		putchar('\n');
+	}
+	if (f) {
+		printf("  findings: %lld new, %lld ongoing, %lld resolved, %lld suppressed;"
+		       " open: %lld critical, %lld high, %lld medium, %lld low, %lld info\n",
+		       (long long)f->new_, (long long)f->ongoing, (long long)f->resolved,
+		       (long long)f->suppressed, (long long)f->by_sev[0], (long long)f->by_sev[1],
+		       (long long)f->by_sev[2], (long long)f->by_sev[3], (long long)f->by_sev[4]);
+	}
+	fflush(stdout);
+}
 
 static int run(struct app *app, int argc, char **argv)
 {
-	(void)app;
 	if (app_want_help(&cmd_run, argc, argv))
 		return 0;
-	return app_unavailable(&cmd_run);
+	static const struct option opts[] = {
+		{ "fail-on", required_argument, NULL, 'f' },
+		{ "wait", no_argument, NULL, 'w' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "skip", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid() };
+	const char *fail_on = NULL;
+	bool wait = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!config_is_severity(optarg)) {
+				log_warnx("run: --fail-on: unknown severity \"%s\""
+					  " (critical high medium low info)", optarg);
+				return EX_USAGE;
+			}
+			fail_on = optarg;
+			break;
+		case 'w': wait = true; break;
+		case 'q':
+			app->verbosity = -1;
+			log_set_level(LOG_LVL_ERR);
+			break;
+		case 's':
+			if (!parse_skip(&r, optarg))
+				return EX_USAGE;
+			break;
+		default: app_usage(&cmd_run, stderr); return EX_USAGE;
+		}
+	}
+	if (optind < argc) {
+		app_usage(&cmd_run, stderr);
+		return EX_USAGE;
+	}
+
+	const char *cpath = app->config_path ? app->config_path : CONFIG_DEFAULT_PATH;
+	struct config *cfg;
+	if (config_load(cpath, stderr, &cfg) != 0)
+		return EX_CONFIG;
+	r.cfg = cfg;
+	r.fail_on = fail_on ? fail_on : cfg->fail_on;
+	if (!app->db_explicit && cfg->database)
+		app->db_path = cfg->database;
+
+	struct lock lk;
+	char *lpath = cfg->lock ? xstrdup(cfg->lock) : lock_path_for_db(app->db_path);
+	int rc = lock_take(&lk, lpath, wait);
+	free(lpath);
+	if (rc) {
+		config_free(cfg);
+		return rc;
+	}
+	r.lock_fd = lk.fd;
+
+	struct db *db;
+	rc = app_open_db(app, DB_CREATE, &db);
+	if (rc)
+		goto out;
+	int64_t stale = db_runs_mark_interrupted(db);
+	if (stale > 0)
+		log_warnx("%lld run row(s) left 'running' by a killed run marked interrupted",
+			  (long long)stale);
+	char host[256] = "";
+	gethostname(host, sizeof host - 1);
+	int64_t id = db_run_start(db, "run", 0, NULL, host, cpath);
+	/* Stages open the store themselves; SQLite handles must not cross fork(). */
+	db_close(db);
+	if (id < 0) {
+		rc = EX_SOFTWARE;
+		goto out;
+	}
+	app->parent_run = id;
+
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	long t0 = now_ms();
+	time_t started = time(NULL);
+	if (!r.skip[ST_IMPORT])
+		do_import(&r);
+	do_wire(&r);
+	if (!r.skip[ST_RESOLVE])
+		do_resolve(&r);
+	if (!r.skip[ST_AUDIT]) {
+		if (!r.skip[ST_SUPPRESS])
+			do_suppress(&r);
+		do_audit(&r);
+	}
+	/* Reports and fixes of a failed audit would show the previous audit's
+	 * findings as this run's: skip them. */
+	if (r.audit_failed) {
+		log_warnx("audit failed: no reports or fixes written by this run");
+	} else {
+		if (!r.skip[ST_REPORT])
+			do_reports(&r, started);
+		if (!r.skip[ST_FIX])
+			do_fix(&r, started);
+	}
+	long ms = now_ms() - t0;
+
+	const char *status;
+	if (got_signal) {
+		status = "interrupted";
+		rc = EX_TEMPFAIL;
+	} else if (r.first_error) {
+		status = "failed";
+		rc = r.first_error;
+	} else {
+		status = "ok";
+		rc = r.fail_hit ? 1 : 0;
+	}
+	struct db_run_findings f;
+	bool have_f = false, audited = false;
+	for (size_t i = 0; i < r.nres; i++)
+		if (r.res[i].stage == ST_AUDIT && (r.res[i].rc == 0 || r.res[i].rc == 1))
+			audited = true;
+	if (app_open_db(app, 0, &db) == 0) {
+		char *js = stats_json(&r);
+		struct db_run_stats st = { .status = status, .duration_ms = ms, .loss = -1,
+					   .stats_json = js };
+		if (db_run_finish(db, id, &st) != IPD_OK)
+			log_warnx("cannot record the end of run %lld", (long long)id);
+		free(js);
+		have_f = audited && db_run_findings(db, id, &f) == IPD_OK;
+		db_close(db);
+	}
+	summary(&r, id, status, rc, ms, have_f ? &f : NULL);
+out:
+	lock_release(&lk);
+	for (size_t i = 0; i < r.nres; i++)
+		free(r.res[i].what);
+	free(r.res);
+	config_free(cfg);
+	return rc;
 }
 
 const struct command cmd_run = {
 	.name = "run",
 	.summary = "scheduled audit: import, sweep+listen, resolve, audit, report, fix",
-	.usage = "usage: ipdrift [--config FILE] run [--fail-on SEVERITY]\n"
-		 "\nRuns the whole pipeline from the configuration file as one recorded run,\n"
-		 "under a lock (a second run exits 75).\n",
+	.usage = "usage: ipdrift [--config FILE] [--db PATH] run [--fail-on SEVERITY] [--wait]\n"
+		 "                      [--quiet] [--skip STAGE[,STAGE...]]\n"
+		 "\nRuns the whole pipeline from the configuration file (default\n"
+		 CONFIG_DEFAULT_PATH ", see ipdrift.conf(5)) as one recorded run:\n"
+		 "import each source, sweep each segment while listening for the window,\n"
+		 "resolve, load the suppressions file, audit, write each report and fix file.\n"
+		 "A stage that is not available in this version (exit 69) is reported and\n"
+		 "skipped; a failed stage does not stop the later ones, except that a failed\n"
+		 "audit writes no reports or fixes. Prints a short summary on stdout; stage\n"
+		 "output goes to stderr.\n"
+		 "  --fail-on SEV   exit 1 when the audit finds new findings at or above SEV\n"
+		 "                  (critical high medium low info; overrides [audit] fail_on)\n"
+		 "  --wait          wait for a run in progress instead of exiting 75\n"
+		 "  -q, --quiet     errors only\n"
+		 "  --skip STAGES   leave out stages: import suppress sweep listen resolve\n"
+		 "                  audit report fix\n"
+		 "Exit: 0 ok, 1 --fail-on matched, 75 another run holds the lock (or this run\n"
+		 "was interrupted), 78 configuration error, else the first failed stage's.\n",
 	.run = run,
 };

@@ -2,13 +2,13 @@
 # Runs every test suite and ends with one line: "N passed, N failed".
 # Every test program prints TAP lines ("ok ..." / "not ok ..."); a program that
 # exits non-zero without a "not ok" line counts as one failure.
-#   SUITES="unit asan pcap fuzz shared lab"   (default: all)
+#   SUITES="unit asan pcap fuzz shared config lab"   (default: all)
 #   BUILD=build                                normal build dir
 set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ASAN=build/asan
-SUITES=${SUITES:-unit asan pcap fuzz shared lab}
+SUITES=${SUITES:-unit asan pcap fuzz shared config lab}
 LOGDIR=$BUILD/test-logs
 mkdir -p "$LOGDIR"
 pass=0 fail=0 skip=0
@@ -62,6 +62,8 @@ for suite in $SUITES; do
 		done ;;
 	shared)
 		[ -x tests/pcap/shared.sh ] && run "asan/shared-pcaps" tests/pcap/shared.sh "$ASAN" ;;
+	config)
+		[ -x tests/config/run.sh ] && run "config/golden" tests/config/run.sh "$BUILD" ;;
 	lab)
 		for t in tests/lab/test_*.sh; do
 			[ -f "$t" ] || continue

@@ -86,7 +86,6 @@ done
 if [ -f "$top/man/ipdrift.8" ]; then
 	missing=""
 	for c in $("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'); do
-		grep -q "^\.It Cm $c\|^\.SS $c\|^\.TP\$" "$top/man/ipdrift.8" >/dev/null
 		grep -qE "^\\.(SS|B) \"?$c( |\"|\$)" "$top/man/ipdrift.8" || missing="$missing $c"
 	done
 	if [ -z "$missing" ]; then ok "ipdrift.8 documents every command"
@@ -95,7 +94,7 @@ fi
 
 # systemd units pass `systemd-analyze verify` (ExecStart must exist: point it at
 # this build through a copy with the path rewritten).
-if command -v systemd-analyze >/dev/null && [ -d /run/systemd/system -o -n "${IPD_FORCE_SYSTEMD:-}" -o 1 = 1 ]; then
+if command -v systemd-analyze >/dev/null; then
 	mkdir -p "$tmp/units"
 	sed "s|/usr/local/bin/ipdrift|$bin|g" "$top/scripts/systemd/ipdrift.service" >"$tmp/units/ipdrift.service"
 	cp "$top/scripts/systemd/ipdrift.timer" "$tmp/units/"
