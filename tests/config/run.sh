@@ -92,6 +92,39 @@ if [ -f "$top/man/ipdrift.8" ]; then
 	else nok "ipdrift.8 lacks:$missing"; fi
 fi
 
+# Every long option of every usage text is in ipdrift.8 (re-sync when a
+# command's usage changes).
+if [ -f "$top/man/ipdrift.8" ]; then
+	missing=""
+	for c in $("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'); do
+		for o in $("$bin" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+			m=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+			grep -q -- "$m" "$top/man/ipdrift.8" || missing="$missing $c:$o"
+		done
+	done
+	for o in $("$bin" --help | sed '/^Commands:/,$d' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+		m=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+		grep -q -- "$m" "$top/man/ipdrift.8" || missing="$missing global:$o"
+	done
+	if [ -z "$missing" ]; then ok "ipdrift.8 documents every option of every usage text"
+	else nok "ipdrift.8 lacks options:$missing"; fi
+fi
+
+# make install honours DESTDIR and installs binary, man pages, units, example.
+if [ "${1:-build}" = build ] && [ -f "$top/Makefile" ]; then
+	dest=$tmp/dest
+	if make -s -C "$top" install DESTDIR="$dest" >"$tmp/install.log" 2>&1 &&
+	   [ -x "$dest/usr/local/bin/ipdrift" ] && [ -f "$dest/usr/local/share/man/man8/ipdrift.8" ] &&
+	   [ -f "$dest/usr/local/share/man/man5/ipdrift.conf.5" ] &&
+	   [ -f "$dest/lib/systemd/system/ipdrift.service" ] &&
+	   [ -f "$dest/lib/systemd/system/ipdrift.timer" ] &&
+	   [ -f "$dest/etc/ipdrift/ipdrift.conf.example" ]; then
+		ok "make install DESTDIR= installs binary, man pages, units, example config"
+	else
+		nok "make install DESTDIR="; sed 's/^/# /' "$tmp/install.log"; find "$dest" | sed 's/^/# /'
+	fi
+fi
+
 # systemd units pass `systemd-analyze verify` (ExecStart must exist: point it at
 # this build through a copy with the path rewritten).
 if command -v systemd-analyze >/dev/null; then
