@@ -12,7 +12,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "../../scanner/frame.h"
 #include "../../scanner/probe.h"
+#include "../../scanner/sweep.h"
 
 static struct probe_src src(int vlan)
 {
@@ -179,6 +181,183 @@ static void solicited_node_group(void **state)
 	assert_string_equal(ipd_mac_fmt(&m, mb, sizeof mb), "33:33:ff:3c:4d:5e");
 }
 
+/* ---- replies through the shared parser (scanner/parse.h) into the engine ---- */
+
+static const uint8_t host_mac[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x20 };
+static const uint8_t host2_mac[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x21 };
+
+static size_t arp_reply(uint8_t *f, const uint8_t *hmac, int vlan, uint8_t last_octet)
+{
+	struct probe_src s = src(0);
+	struct ipd_mac hm;
+	memcpy(hm.b, hmac, 6);
+	size_t off = probe_eth(f, &s.mac, &hm, vlan, 0x0806);
+	static const uint8_t hdr[8] = { 0, 1, 8, 0, 6, 4, 0, 2 };
+	memcpy(f + off, hdr, 8);
+	memcpy(f + off + 8, hmac, 6);
+	const uint8_t spa[4] = { 198, 18, 0, last_octet };
+	memcpy(f + off + 14, spa, 4);
+	memcpy(f + off + 18, s.mac.b, 6);
+	memcpy(f + off + 24, s.ip4.b + 12, 4);
+	return probe_pad(f, off + 28);
+}
+
+static size_t icmp6_reply(uint8_t *f, const char *from, uint8_t type, uint16_t id, int vlan)
+{
+	struct probe_src s = src(0);
+	struct ipd_mac hm;
+	memcpy(hm.b, host_mac, 6);
+	struct ipd_ip ipsrc;
+	ipd_ip_parse(from, &ipsrc);
+	size_t off = probe_eth(f, &s.mac, &hm, vlan, 0x86dd);
+	uint8_t *h = f + off, *m = h + 40;
+	size_t mlen;
+	memset(m, 0, 32);
+	m[0] = type;
+	if (type == 136) { /* NA, solicited + override, TLLA */
+		m[4] = 0x60;
+		memcpy(m + 8, ipsrc.b, 16);
+		m[24] = 2;
+		m[25] = 1;
+		memcpy(m + 26, host_mac, 6);
+		mlen = 32;
+	} else { /* echo reply */
+		m[4] = (uint8_t)(id >> 8);
+		m[5] = (uint8_t)id;
+		m[7] = 1;
+		mlen = 8;
+	}
+	h[0] = 0x60;
+	h[1] = h[2] = h[3] = 0;
+	h[4] = 0;
+	h[5] = (uint8_t)mlen;
+	h[6] = 58;
+	h[7] = type == 136 ? 255 : 64;
+	memcpy(h + 8, ipsrc.b, 16);
+	memcpy(h + 24, s.ip6.b, 16);
+	uint16_t ck = probe_icmp6_cksum(h + 8, h + 24, m, mlen);
+	m[2] = (uint8_t)(ck >> 8);
+	m[3] = (uint8_t)ck;
+	return probe_pad(f, off + 40 + mlen);
+}
+
+static void offer(struct sweep *s, const uint8_t *f, size_t len)
+{
+	struct frame fr = { .data = f, .caplen = len, .wirelen = len, .ts_us = 1700000000000000,
+		.linktype = 1, .iface = "test0" };
+	sweep_offer(s, &fr);
+}
+
+static void replies_matched(void **state)
+{
+	(void)state;
+	struct sweep_targets t;
+	sweep_targets_init(&t);
+	assert_true(sweep_targets_add_spec(&t, "198.18.0.0/24", 0));
+	assert_true(sweep_targets_add_spec(&t, "2001:db8::20:1", 1));
+	sweep_targets_finish(&t);
+	assert_int_equal(sweep_targets_count(&t), 257);
+	struct sweep_cfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.src = src(0);
+	struct sweep *s = sweep_new(&cfg, &t);
+	uint8_t f[PROBE_MAX_FRAME];
+	offer(s, f, arp_reply(f, host_mac, 0, 20));
+	offer(s, f, arp_reply(f, host_mac, 0, 20));    /* same again: count 2 */
+	offer(s, f, arp_reply(f, host2_mac, 0, 20));   /* second MAC: kept apart */
+	offer(s, f, arp_reply(f, host_mac, 10, 30));   /* tagged reply */
+	offer(s, f, arp_reply(f, host_mac, 0, 20) - 30); /* truncated: ignored */
+	/* not a target: 198.18.1.5 */
+	size_t n = arp_reply(f, host_mac, 0, 5);
+	f[14 + 16] = 1;
+	offer(s, f, n);
+	offer(s, f, icmp6_reply(f, "2001:db8::20:1", 136, 0, 0));
+	offer(s, f, icmp6_reply(f, "fe80::5e:ff:fe00:20", 129, 0x1234, 0));
+	offer(s, f, icmp6_reply(f, "fe80::99", 129, 0x4321, 0)); /* someone else's ping */
+
+	size_t nh = 0;
+	const struct sweep_host *h = sweep_hosts(s, &nh);
+	assert_int_equal(nh, 5);
+	char ip[IPD_IP_STRLEN], mac[IPD_MAC_STRLEN];
+	assert_string_equal(ipd_ip_fmt(&h[0].ip, ip, sizeof ip), "198.18.0.20");
+	assert_string_equal(ipd_mac_fmt(&h[0].mac, mac, sizeof mac), "02:5e:00:00:00:20");
+	assert_int_equal(h[0].count, 2);
+	assert_int_equal(h[0].family, 4);
+	assert_int_equal(h[0].first_us, 1700000000000000);
+	assert_string_equal(ipd_ip_fmt(&h[1].ip, ip, sizeof ip), "198.18.0.20");
+	assert_string_equal(ipd_mac_fmt(&h[1].mac, mac, sizeof mac), "02:5e:00:00:00:21");
+	assert_string_equal(ipd_ip_fmt(&h[2].ip, ip, sizeof ip), "198.18.0.30");
+	assert_int_equal(h[2].vlan, 10);
+	assert_string_equal(ipd_ip_fmt(&h[3].ip, ip, sizeof ip), "2001:db8::20:1");
+	assert_int_equal(h[3].family, 6);
+	assert_string_equal(ipd_mac_fmt(&h[3].mac, mac, sizeof mac), "02:5e:00:00:00:20");
+	assert_string_equal(ipd_ip_fmt(&h[4].ip, ip, sizeof ip), "fe80::5e:ff:fe00:20");
+	const struct sweep_stats *st = sweep_stats(s);
+	assert_int_equal(st->answered, 3); /* .20, .30, 2001:db8::20:1 */
+	sweep_free(s);
+	sweep_targets_free(&t);
+}
+
+static void targets_merge_and_index(void **state)
+{
+	(void)state;
+	struct sweep_targets t;
+	sweep_targets_init(&t);
+	assert_true(sweep_targets_add_spec(&t, "198.18.0.10-198.18.0.20", 0));
+	assert_true(sweep_targets_add_spec(&t, "198.18.0.0/28", 0));
+	assert_true(sweep_targets_add_spec(&t, "198.18.0.21", 0));
+	assert_true(sweep_targets_add_spec(&t, "198.18.2.0/24", 0));
+	assert_false(sweep_targets_add_spec(&t, "2001:db8::/64", 100)); /* too large */
+	assert_true(sweep_targets_add_spec(&t, "2001:db8::1-2001:db8::3", 100));
+	assert_true(sweep_targets_add_spec(&t, "2001:db8::2", 100));
+	assert_false(sweep_targets_add_spec(&t, "nonsense", 100));
+	sweep_targets_finish(&t);
+	assert_int_equal(t.n_v4, 2);
+	assert_int_equal(t.count4, 22 + 256);
+	assert_int_equal(t.n_v6, 3);
+	struct ipd_ip ip;
+	ipd_ip_parse("198.18.0.21", &ip);
+	assert_int_equal(sweep_targets_index(&t, &ip), 21);
+	ipd_ip_parse("198.18.2.1", &ip);
+	assert_int_equal(sweep_targets_index(&t, &ip), 23);
+	ipd_ip_parse("198.18.1.1", &ip);
+	assert_int_equal(sweep_targets_index(&t, &ip), -1);
+	ipd_ip_parse("2001:db8::3", &ip);
+	assert_int_equal(sweep_targets_index(&t, &ip), 278 + 2);
+	sweep_targets_free(&t);
+}
+
+static int collect_tx(struct tx *tx, const struct tx_frame *f, size_t n)
+{
+	(void)tx;
+	(void)f;
+	return (int)n;
+}
+
+static void engine_sends_every_probe(void **state)
+{
+	(void)state;
+	struct sweep_targets t;
+	sweep_targets_init(&t);
+	sweep_targets_add_spec(&t, "198.18.0.0/22", 0);
+	sweep_targets_add_spec(&t, "2001:db8::1-2001:db8::10", 100);
+	t.echo_all_nodes = true;
+	sweep_targets_finish(&t);
+	static const struct tx_ops ops = { "count", collect_tx, NULL };
+	struct tx tx = { &ops, 0 };
+	struct sweep_cfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.src = src(0);
+	cfg.tx = &tx;
+	cfg.retries = 2; /* no capture: one pass only */
+	struct sweep *s = sweep_new(&cfg, &t);
+	assert_int_equal(sweep_run(s), 0);
+	assert_int_equal(sweep_stats(s)->sent, 1024 + 16 + 1);
+	assert_int_equal(sweep_stats(s)->passes, 1);
+	sweep_free(s);
+	sweep_targets_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +368,9 @@ int main(void)
 		cmocka_unit_test(ns_from_unspecified_has_no_slla),
 		cmocka_unit_test(registry_and_print),
 		cmocka_unit_test(solicited_node_group),
+		cmocka_unit_test(replies_matched),
+		cmocka_unit_test(targets_merge_and_index),
+		cmocka_unit_test(engine_sends_every_probe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
