@@ -12,7 +12,7 @@ DESTDIR ?=
 BUILD   ?= build
 CC      ?= gcc
 
-PKGS := libpcap libcares sqlite3 libmaxminddb
+PKGS := libpcap libcares sqlite3 libmaxminddb libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 # Debian 12's libnet1-dev ships libnet-config, not a .pc file.

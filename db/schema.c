@@ -34,7 +34,8 @@ static const char *const v1[] = {
 	"CREATE TABLE sources ("
 	" id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,"
 	" format TEXT, path TEXT, digest TEXT, imported INTEGER, rows INTEGER NOT NULL DEFAULT 0,"
-	" bad_rows INTEGER NOT NULL DEFAULT 0)",
+	" bad_rows INTEGER NOT NULL DEFAULT 0,"
+	" stats TEXT)",                        /* JSON: per-import counters (e.g. zone types skipped) */
 
 	"CREATE TABLE subnets ("
 	" id INTEGER PRIMARY KEY,"
@@ -86,6 +87,7 @@ static const char *const v1[] = {
 	" line INTEGER)",
 	"CREATE INDEX dns_records_ip ON dns_records(ip)",
 	"CREATE INDEX dns_records_owner ON dns_records(owner COLLATE NOCASE)",
+	"CREATE INDEX dns_records_src ON dns_records(source_id)",
 
 	"CREATE TABLE dns_answers ("   /* from live lookups */
 	" id INTEGER PRIMARY KEY,"

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="
 build-essential pkg-config make gcc clang
-libpcap-dev libnet1-dev libc-ares-dev libsqlite3-dev libmaxminddb-dev
+libpcap-dev libnet1-dev libc-ares-dev libsqlite3-dev libmaxminddb-dev libssl-dev
 libcmocka-dev libcap-dev
 sqlite3 ieee-data
 bind9 bind9-dnsutils bind9-utils
