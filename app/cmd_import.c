@@ -248,6 +248,8 @@ static int run(struct app *app, int argc, char **argv)
 	const char *format = NULL, *source = NULL, *origin_opt = NULL;
 	bool keep_going = false, quiet = app->verbosity < 0;
 	int64_t now = (int64_t)time(NULL);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int ch;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, ":f:s:o:kq", opts, NULL)) != -1) {
@@ -469,7 +471,11 @@ static int run(struct app *app, int argc, char **argv)
 
 finish:
 	if (run_id > 0) {
-		struct db_run_stats rs = { .status = rc ? "failed" : "ok", .loss = -1 };
+		struct timespec t1;
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		struct db_run_stats rs = { .status = rc ? "failed" : "ok", .loss = -1,
+					   .duration_ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+							  (t1.tv_nsec - t0.tv_nsec) / 1000000 };
 		db_run_finish(db, run_id, &rs);
 	}
 out:

@@ -2,8 +2,10 @@
  * leases, zone records and allowlists, one transaction per source. */
 #include "db_inv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../common/log.h"
 #include "../common/xmem.h"
@@ -406,7 +408,7 @@ enum ipd_status db_inv_commit(struct db_inv *im, int64_t bad_rows, const char *s
 	sqlite3_bind_int64(st, 1, im->source_id);
 	sqlite3_bind_int64(st, 2, n);
 	sqlite3_bind_int64(st, 3, bad_rows);
-	sqlite3_bind_int64(st, 4, im->now);
+	sqlite3_bind_int64(st, 4, (int64_t)time(NULL)); /* wall clock, not the --now used for leases */
 	db_bind_text_or_null(st, 5, stats_json);
 	enum ipd_status s = db_step_done(db, st);
 	sqlite3_finalize(st);

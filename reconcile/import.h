@@ -32,7 +32,7 @@ struct imp_ctx {
 	unsigned long rows, bad_rows, skipped;
 	unsigned long other_types;   /* zone: records of types not kept */
 	bool stopped;                /* emit asked to stop */
-	char origin_found[256];      /* zone: origin actually used */
+	char origin_found[1100];      /* zone: origin actually used */
 };
 
 /* One parser per format; each returns IPD_OK when the input was read to the
