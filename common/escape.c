@@ -311,7 +311,7 @@ static void csv_cell(const struct esc_out *o, const char *s, size_t n, bool defe
 		unsigned c = p[i];
 		if (c == ',' || c == '"' || c == '\r' || c == '\n' || c == ';')
 			quote = true;
-		if (c == 0 || c >= 0x80)
+		if (c < 0x20 || c >= 0x7f)
 			clean = false;
 	}
 	if (quote)
@@ -329,21 +329,26 @@ static void csv_cell(const struct esc_out *o, const char *s, size_t n, bool defe
 			esc_raw(o, s + run, i + 1 - run); /* the quote itself, then its double */
 			esc_raw(o, "\"", 1);
 			run = ++i;
-		} else if (c == 0) {
-			/* NUL cuts many CSV readers short; show it visibly instead */
+		} else if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+			/* NUL cuts many CSV readers short and ESC sequences act when
+			 * the file is shown in a terminal: show them visibly */
 			esc_raw(o, s + run, i - run);
-			esc_raw(o, "\\x00", 4);
+			put_xhh(o, c);
 			run = ++i;
 		} else if (c >= 0x80) {
 			unsigned cp;
 			size_t k = esc_utf8_decode(p + i, n - i, &cp);
-			if (k) {
+			if (k && cp > 0x9f) {
 				i += k;
 				continue;
 			}
 			esc_raw(o, s + run, i - run);
-			esc_raw(o, fffd, 3);
-			run = ++i;
+			if (k)
+				put_xhh(o, cp); /* C1 control */
+			else
+				esc_raw(o, fffd, 3);
+			i += k ? k : 1;
+			run = i;
 		} else {
 			i++;
 		}

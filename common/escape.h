@@ -22,7 +22,10 @@
  *         \u202E so they can neither break the layout nor reorder the text an
  *         auditor reads ("Trojan Source", CVE-2021-42574).
  *   CSV   (RFC 4180) one cell: quoted when it holds ',' ';' '"' CR or LF
- *         (';' too, for spreadsheets set to a ';' delimiter) (inner
+ *         (';' too, for spreadsheets set to a ';' delimiter). Invalid
+ *         UTF-8 -> U+FFFD; C0 controls other than TAB/CR/LF, DEL and C1
+ *         controls -> \xHH (NUL truncates some readers, ESC sequences act
+ *         when the file is shown in a terminal). (inner
  *         '"' doubled). Invalid UTF-8 -> U+FFFD. Formula-injection defence
  *         (OWASP "CSV Injection", CWE-1236): a cell whose first byte is
  *         = + - @ TAB CR or NUL gets a leading apostrophe and is quoted. This

@@ -148,6 +148,9 @@ static void csv_cells(void **state)
 	CHECK(esc_csv, "mid=dle", "mid=dle"); /* only the leading byte matters */
 	CHECK(esc_csv, "a\xff", "a\xef\xbf\xbd");
 	CHECK(esc_csv, "semi;colon", "\"semi;colon\"");
+	CHECK(esc_csv, "esc\x1b[2J", "esc\\x1b[2J");
+	CHECK(esc_csv, "c1\xc2\x9b", "c1\\x9b");
+	CHECK(esc_csv, "tab\tin", "tab\tin");
 
 	struct sbuf b = SBUF_INIT;
 	esc_csv_plain(ESC_BUF(&b), "-1");

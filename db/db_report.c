@@ -1,0 +1,360 @@
+/* Read side for reports and fixes (see db_report.h). Evidence and fix JSON
+ * are taken apart with SQLite's built-in JSON functions; rows whose JSON is
+ * malformed are still listed, with empty evidence columns. */
+#include "db_report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/log.h"
+#include "../common/xmem.h"
+#include "db_int.h"
+
+const char *const db_rpt_severities[5] = { "critical", "high", "medium", "low", "info" };
+
+int db_rpt_severity_rank(const char *sev)
+{
+	for (int i = 0; i < 5; i++)
+		if (sev && strcmp(sev, db_rpt_severities[i]) == 0)
+			return i;
+	return 5;
+}
+
+/* SQL expression ranking severities like db_rpt_severity_rank. */
+#define SEV_RANK(col)                                                                       \
+	"CASE " col " WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2"        \
+	" WHEN 'low' THEN 3 WHEN 'info' THEN 4 ELSE 5 END"
+
+static const char *ctext(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static const char *ctext0(sqlite3_stmt *st, int i)
+{
+	const char *s = ctext(st, i);
+	return s ? s : "";
+}
+
+static struct db_text tcol(sqlite3_stmt *st, int i)
+{
+	struct db_text t = { NULL, 0 };
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return t;
+	t.p = (const char *)sqlite3_column_text(st, i);
+	t.n = (size_t)sqlite3_column_bytes(st, i);
+	if (!t.p)
+		t.p = "";
+	return t;
+}
+
+static int64_t icol(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
+}
+
+static enum ipd_status finish(struct db *db, sqlite3_stmt *st, int rc)
+{
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return IPD_OK;
+	log_warnx("db: %s", sqlite3_errmsg(db->h));
+	return IPD_EDB;
+}
+
+/* --- runs --- */
+
+enum ipd_status db_rpt_run(struct db *db, int64_t id, int (*cb)(void *, const struct db_rpt_run *),
+			   void *arg)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT id, coalesce(parent_id,-1), started, coalesce(finished,0),"
+				       " coalesce(duration_ms,-1), kind, status, args, sensor, iface"
+				       " FROM runs WHERE id = ?");
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		struct db_rpt_run r = {
+			.id = sqlite3_column_int64(st, 0), .parent_id = sqlite3_column_int64(st, 1),
+			.started = sqlite3_column_int64(st, 2), .finished = sqlite3_column_int64(st, 3),
+			.duration_ms = sqlite3_column_int64(st, 4), .kind = ctext0(st, 5),
+			.status = ctext0(st, 6), .args = ctext(st, 7), .sensor = ctext(st, 8),
+			.iface = ctext(st, 9),
+		};
+		cb(arg, &r);
+		sqlite3_finalize(st);
+		return IPD_OK;
+	}
+	enum ipd_status s = finish(db, st, rc);
+	return s == IPD_OK ? IPD_ENOTFOUND : s;
+}
+
+static int64_t one_int(struct db *db, const char *sql, int64_t bind)
+{
+	sqlite3_stmt *st = db_prep(db, sql);
+	if (bind >= 0)
+		sqlite3_bind_int64(st, 1, bind);
+	int64_t v = -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+int64_t db_rpt_latest_audit(struct db *db)
+{
+	return one_int(db, "SELECT max(id) FROM runs WHERE kind = 'audit' AND (status = 'ok'"
+			   " OR id IN (SELECT run_id FROM findings))", -1);
+}
+
+int64_t db_rpt_prev_audit(struct db *db, int64_t run_id)
+{
+	return one_int(db, "SELECT max(id) FROM runs WHERE kind = 'audit' AND id < ?1 AND (status = 'ok'"
+			   " OR id IN (SELECT run_id FROM findings))", run_id);
+}
+
+/* --- findings --- */
+
+enum ipd_status db_rpt_findings(struct db *db, int64_t run_id, db_rpt_finding_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_prep(db,
+		"SELECT id, run_id, coalesce(first_run,-1), fingerprint, rule, severity, subject_kind,"
+		" state, subject, summary, suppress_reason, evidence, fix, suppressed,"
+		" json_extract(ev,'$.observations[0].ip'), json_extract(ev,'$.observations[0].mac'),"
+		" json_extract(ev,'$.observations[0].method'), json_extract(ev,'$.observations[0].iface'),"
+		" json_extract(ev,'$.observations[0].sensor'), json_extract(ev,'$.observations[0].vlan'),"
+		" json_extract(ev,'$.observations[0].first_seen'),"
+		" json_extract(ev,'$.observations[0].last_seen'),"
+		" json_extract(ev,'$.observations[0].count'),"
+		" json_extract(ev,'$.records[0].kind'), json_extract(ev,'$.records[0].source'),"
+		" json_extract(ev,'$.records[0].hostname'), json_extract(ev,'$.records[0].mac'),"
+		" json_extract(ev,'$.records[0].status'), json_extract(ev,'$.records[0].line'),"
+		" json_extract(ev,'$.dns[0].qname'), json_extract(ev,'$.dns[0].qtype'),"
+		" json_extract(ev,'$.dns[0].status'), json_extract(ev,'$.dns[0].answer'),"
+		" json_extract(ev,'$.dns[0].server'), ev IS NOT NULL, json_valid(fix) IS 1"
+		" FROM (SELECT *, CASE WHEN json_valid(evidence) THEN evidence END AS ev"
+		"       FROM findings WHERE run_id = ?1)"
+		" ORDER BY " SEV_RANK("severity") ", rule, subject, id");
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_rpt_finding f = {
+			.id = sqlite3_column_int64(st, 0), .run_id = sqlite3_column_int64(st, 1),
+			.first_run = sqlite3_column_int64(st, 2), .fingerprint = ctext0(st, 3),
+			.rule = ctext0(st, 4), .severity = ctext0(st, 5), .subject_kind = ctext0(st, 6),
+			.state = ctext0(st, 7), .subject = tcol(st, 8), .summary = tcol(st, 9),
+			.suppress_reason = tcol(st, 10), .evidence = tcol(st, 11), .fix = tcol(st, 12),
+			.suppressed = sqlite3_column_int(st, 13) != 0,
+			.ev_ip = tcol(st, 14), .ev_mac = tcol(st, 15), .ev_method = tcol(st, 16),
+			.ev_iface = tcol(st, 17), .ev_sensor = tcol(st, 18), .ev_vlan = icol(st, 19),
+			.ev_first_seen = icol(st, 20), .ev_last_seen = icol(st, 21),
+			.ev_count = icol(st, 22),
+			.rec_kind = tcol(st, 23), .rec_source = tcol(st, 24), .rec_hostname = tcol(st, 25),
+			.rec_mac = tcol(st, 26), .rec_status = tcol(st, 27), .rec_line = icol(st, 28),
+			.dns_qname = tcol(st, 29), .dns_qtype = tcol(st, 30), .dns_status = tcol(st, 31),
+			.dns_answer = tcol(st, 32), .dns_server = tcol(st, 33),
+			.evidence_valid = sqlite3_column_int(st, 34) != 0,
+			.fix_valid = sqlite3_column_int(st, 35) != 0,
+		};
+		if (cb(arg, &f))
+			break;
+	}
+	return finish(db, st, rc);
+}
+
+enum ipd_status db_rpt_counts(struct db *db, int64_t run_id, db_rpt_count_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT severity, state, suppressed <> 0, count(*) FROM findings"
+				       " WHERE run_id = ? GROUP BY 1, 2, 3");
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, ctext0(st, 0), ctext0(st, 1), sqlite3_column_int(st, 2) != 0,
+		       sqlite3_column_int64(st, 3)))
+			break;
+	return finish(db, st, rc);
+}
+
+/* --- hosts --- */
+
+enum ipd_status db_rpt_hosts(struct db *db, db_rpt_host_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_prep(db,
+		"SELECT ip, ip_text, mac, vlan, min(first_seen), max(last_seen), sum(count),"
+		" group_concat(DISTINCT method), group_concat(DISTINCT nullif(iface,'')),"
+		" group_concat(DISTINCT nullif(sensor,''))"
+		" FROM observations GROUP BY ip, mac, vlan ORDER BY ip, mac, vlan");
+	sqlite3_stmt *nm = db_prep(db,
+		"SELECT 'ptr', name FROM (SELECT DISTINCT name FROM dns_answers"
+		"   WHERE ip = ?1 AND qtype = 'PTR' AND status = 'ok' AND name IS NOT NULL)"
+		" UNION ALL SELECT 'ipam', hostname FROM (SELECT DISTINCT hostname FROM allocations"
+		"   WHERE ip = ?1 AND hostname IS NOT NULL AND hostname <> '')"
+		" UNION ALL SELECT 'dhcp', hostname FROM (SELECT DISTINCT hostname FROM leases"
+		"   WHERE ip = ?1 AND hostname IS NOT NULL AND hostname <> '')");
+	struct db_rpt_name *names = NULL;
+	size_t cap = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_rpt_host h = {
+			.ip_text = ctext0(st, 1), .mac = ctext0(st, 2), .vlan = icol(st, 3),
+			.first_seen = icol(st, 4), .last_seen = icol(st, 5), .count = icol(st, 6),
+			.methods = ctext0(st, 7), .ifaces = tcol(st, 8), .sensors = tcol(st, 9),
+		};
+		if (!db_col_ip(st, 0, &h.ip))
+			memset(&h.ip, 0, sizeof h.ip);
+		sqlite3_bind_blob(nm, 1, sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0),
+				  SQLITE_TRANSIENT);
+		size_t n = 0;
+		while (sqlite3_step(nm) == SQLITE_ROW) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 8;
+				names = xreallocarray(names, cap, sizeof *names);
+			}
+			/* copied (raw bytes, NUL inside kept): the next step on nm
+			 * would invalidate SQLite's buffers */
+			struct db_text t = tcol(nm, 1);
+			char *c = NULL;
+			if (t.p) {
+				c = xmalloc(t.n + 1);
+				memcpy(c, t.p, t.n);
+				c[t.n] = 0;
+			}
+			const char *o = ctext0(nm, 0);
+			names[n].origin = strcmp(o, "ptr") == 0 ? "ptr" : strcmp(o, "ipam") == 0 ? "ipam" : "dhcp";
+			names[n].name.p = c;
+			names[n].name.n = t.n;
+			n++;
+		}
+		sqlite3_reset(nm);
+		h.names = names;
+		h.n_names = n;
+		int stop = cb(arg, &h);
+		for (size_t i = 0; i < n; i++)
+			free((char *)names[i].name.p);
+		if (stop)
+			break;
+	}
+	free(names);
+	sqlite3_finalize(nm);
+	return finish(db, st, rc);
+}
+
+/* --- coverage --- */
+
+enum ipd_status db_rpt_coverage(struct db *db, int (*cb)(void *, const struct db_rpt_coverage *),
+				void *arg)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT lo, hi, vlan, active, iface, max(at), count(DISTINCT run_id)"
+				       " FROM coverage GROUP BY lo, hi, vlan, active, iface"
+				       " ORDER BY lo, hi, vlan, active DESC, iface");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_rpt_coverage c = {
+			.vlan = sqlite3_column_int64(st, 2), .active = sqlite3_column_int(st, 3) != 0,
+			.iface = ctext0(st, 4), .last_at = sqlite3_column_int64(st, 5),
+			.runs = sqlite3_column_int64(st, 6),
+		};
+		if (!db_col_ip(st, 0, &c.lo) || !db_col_ip(st, 1, &c.hi))
+			continue;
+		if (cb(arg, &c))
+			break;
+	}
+	return finish(db, st, rc);
+}
+
+/* --- fixes --- */
+
+enum ipd_status db_rpt_fix_dns(struct db *db, int64_t run_id, db_rpt_fix_dns_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_prep(db,
+		"SELECT f.id, f.fingerprint, f.rule, f.severity, f.state, f.subject,"
+		" json_extract(j.value,'$.op'), json_extract(j.value,'$.zone'),"
+		" json_extract(j.value,'$.name'), json_extract(j.value,'$.type'),"
+		" json_extract(j.value,'$.value'), json_extract(j.value,'$.old'), json_extract(j.value,'$.ip')"
+		" FROM (SELECT * FROM findings WHERE run_id = ?1 AND fix IS NOT NULL AND json_valid(fix)"
+		"       AND state <> 'resolved' AND suppressed = 0) f,"
+		" json_each(f.fix, '$.dns') j"
+		" WHERE j.type = 'object'"
+		" ORDER BY " SEV_RANK("f.severity") ", f.fingerprint, j.key");
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_rpt_fix_dns fx = {
+			.finding_id = sqlite3_column_int64(st, 0), .fingerprint = ctext0(st, 1),
+			.rule = ctext0(st, 2), .severity = ctext0(st, 3), .state = ctext0(st, 4),
+			.subject = tcol(st, 5), .op = tcol(st, 6), .zone = tcol(st, 7),
+			.name = tcol(st, 8), .type = tcol(st, 9), .value = tcol(st, 10),
+			.old = tcol(st, 11), .ip = tcol(st, 12),
+		};
+		if (cb(arg, &fx))
+			break;
+	}
+	return finish(db, st, rc);
+}
+
+enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_cb cb, void *arg)
+{
+	sqlite3_stmt *st = db_prep(db,
+		"SELECT f.id, f.fingerprint, f.rule, f.severity,"
+		" json_extract(j.value,'$.op'), json_extract(j.value,'$.ip'),"
+		" json_extract(j.value,'$.mac'), json_extract(j.value,'$.hostname'),"
+		" json_extract(j.value,'$.status'), json_extract(j.value,'$.description')"
+		" FROM (SELECT * FROM findings WHERE run_id = ?1 AND fix IS NOT NULL AND json_valid(fix)"
+		"       AND state <> 'resolved' AND suppressed = 0) f,"
+		" json_each(f.fix, '$.ipam') j"
+		" WHERE j.type = 'object'"
+		" ORDER BY " SEV_RANK("f.severity") ", f.fingerprint, j.key");
+	sqlite3_bind_int64(st, 1, run_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_rpt_fix_ipam fx = {
+			.finding_id = sqlite3_column_int64(st, 0), .fingerprint = ctext0(st, 1),
+			.rule = ctext0(st, 2), .severity = ctext0(st, 3), .op = tcol(st, 4),
+			.ip = tcol(st, 5), .mac = tcol(st, 6), .hostname = tcol(st, 7),
+			.status = tcol(st, 8), .description = tcol(st, 9),
+		};
+		if (cb(arg, &fx))
+			break;
+	}
+	return finish(db, st, rc);
+}
+
+bool db_rpt_dns_server(struct db *db, char *buf, size_t len)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT server FROM dns_answers WHERE server IS NOT NULL"
+				       " AND server <> '' GROUP BY server ORDER BY count(*) DESC, server LIMIT 1");
+	bool ok = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(buf, len, "%s", ctext0(st, 0));
+		ok = true;
+	}
+	sqlite3_finalize(st);
+	return ok;
+}
+
+int db_rpt_subnet_len(struct db *db, const struct ipd_ip *ip)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT prefix_len FROM subnets WHERE lo <= ?1 AND hi >= ?1"
+				       " ORDER BY prefix_len DESC LIMIT 1");
+	db_bind_ip(st, 1, ip);
+	int v = -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+enum ipd_status db_rpt_zones(struct db *db, int (*cb)(void *, const char *zone), void *arg)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT DISTINCT lower(zone) FROM dns_records ORDER BY 1");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (cb(arg, ctext0(st, 0)))
+			break;
+	return finish(db, st, rc);
+}
+
+enum ipd_status db_rpt_load_fixture(struct db *db, const char *sql)
+{
+	return db_exec(db, sql);
+}
