@@ -97,11 +97,11 @@ tools: $(TOOL_BINS)
 fuzz-replay: $(FUZZ_REPLAY)
 
 test: all unit tools fuzz-replay
-	$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit tools fuzz-replay
+	$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 build/asan/ipdrift unit tools fuzz-replay
 	@scripts/run-tests.sh
 
 asan:
-	$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit tools fuzz-replay
+	$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 build/asan/ipdrift unit tools fuzz-replay
 	@SUITES="unit pcap fuzz shared" BUILD=build/asan scripts/run-tests.sh
 
 # libFuzzer builds (clang). Corpus lives in tests/fuzz/corpus/<target>/.

@@ -257,7 +257,26 @@ enum parse_result parse_ipv4_dhcp(struct parse_ctx *ctx, struct pcur *c)
 	if (!pcur_ok(c))
 		return PARSE_TRUNCATED;
 	size_t ihl = (size_t)(vihl & 0x0f) * 4;
-	if (vihl >> 4 != 4 || ihl < 20 || tot < ihl)
+	if (vihl >> 4 != 4 || ihl < 20)
+		return PARSE_INVALID;
+	/* Is it ours? Decide from the bytes present before judging lengths:
+	 * a snapped TCP segment is somebody else's packet, not a truncated DHCP. */
+	if (proto != IPPROTO_UDP_)
+		return PARSE_SKIPPED;
+	if ((frag & 0x1fff) != 0 || (frag & 0x2000))
+		return PARSE_SKIPPED; /* a fragment: not reassembled */
+	struct pcur q = *c;
+	pcur_skip(&q, ihl - 20);
+	uint16_t sport = pcur_be16(&q);
+	uint16_t dport = pcur_be16(&q);
+	if (!pcur_ok(&q))
+		return PARSE_TRUNCATED;
+	bool sp = sport == BOOTP_SERVER || sport == BOOTP_CLIENT;
+	bool dp = dport == BOOTP_SERVER || dport == BOOTP_CLIENT;
+	if (!sp || !dp)
+		return PARSE_SKIPPED;
+
+	if (tot < ihl)
 		return PARSE_INVALID;
 	/* 20 bytes consumed; total length counts from the start of the header. */
 	if ((size_t)tot - 20 > pcur_left(c))
@@ -265,21 +284,11 @@ enum parse_result parse_ipv4_dhcp(struct parse_ctx *ctx, struct pcur *c)
 	struct pcur ip = pcur_sub(c, (size_t)tot - 20);
 	if (!pcur_skip(&ip, ihl - 20))
 		return PARSE_INVALID; /* options longer than the datagram */
-	if (proto != IPPROTO_UDP_)
-		return PARSE_SKIPPED;
-	if ((frag & 0x1fff) != 0 || (frag & 0x2000))
-		return PARSE_SKIPPED; /* a fragment: not reassembled */
-
-	uint16_t sport = pcur_be16(&ip);
-	uint16_t dport = pcur_be16(&ip);
+	pcur_skip(&ip, 4); /* ports, read above */
 	uint16_t ulen = pcur_be16(&ip);
 	pcur_skip(&ip, 2);
 	if (!pcur_ok(&ip))
 		return PARSE_INVALID; /* IP says this is all, and it is short */
-	bool sp = sport == BOOTP_SERVER || sport == BOOTP_CLIENT;
-	bool dp = dport == BOOTP_SERVER || dport == BOOTP_CLIENT;
-	if (!sp || !dp)
-		return PARSE_SKIPPED;
 	if (ulen < 8 || (size_t)ulen - 8 > pcur_left(&ip))
 		return PARSE_INVALID;
 	struct pcur u = pcur_sub(&ip, (size_t)ulen - 8);

@@ -131,23 +131,39 @@ enum parse_result parse_ipv6_nd(struct parse_ctx *ctx, struct pcur *c)
 		return PARSE_TRUNCATED;
 	if (vtf >> 28 != 6)
 		return PARSE_INVALID;
+
+	/* Is it ours? Decide from the bytes present before judging lengths:
+	 * a snapped TCP segment is somebody else's packet, not a truncated ND. */
+	struct pcur q = *c;
+	uint8_t qn = next;
+	for (int i = 0; qn != IPPROTO_ICMPV6_; i++) {
+		if (qn != IPPROTO_HOPOPTS_ && qn != IPPROTO_ROUTING_ && qn != IPPROTO_DSTOPTS_)
+			return PARSE_SKIPPED; /* TCP, UDP, fragments (never ND: RFC 6980), ... */
+		if (i >= MAX_EXT_HEADERS)
+			return PARSE_INVALID;
+		uint8_t nh = pcur_u8(&q);
+		uint8_t hl = pcur_u8(&q);
+		pcur_skip(&q, (size_t)hl * 8 + 6);
+		if (!pcur_ok(&q))
+			return PARSE_TRUNCATED;
+		qn = nh;
+	}
+	uint8_t qtype = pcur_u8(&q);
+	if (!pcur_ok(&q))
+		return PARSE_TRUNCATED;
+	if (qtype != ICMP6_ECHO_REPLY && (qtype < ND_RS || qtype > ND_NA))
+		return PARSE_SKIPPED;
+
 	if (plen > pcur_left(c))
 		return PARSE_TRUNCATED; /* payload length beyond what we have */
 	/* Bound by the payload length: Ethernet padding is not ICMPv6. */
 	struct pcur p = pcur_sub(c, plen);
-
-	for (int i = 0; next != IPPROTO_ICMPV6_; i++) {
-		if (next == IPPROTO_HOPOPTS_ || next == IPPROTO_ROUTING_ || next == IPPROTO_DSTOPTS_) {
-			if (i >= MAX_EXT_HEADERS)
-				return PARSE_INVALID;
-			uint8_t nh = pcur_u8(&p);
-			uint8_t hl = pcur_u8(&p);
-			if (!pcur_ok(&p) || !pcur_skip(&p, (size_t)hl * 8 + 6))
-				return PARSE_INVALID; /* header longer than the payload */
-			next = nh;
-			continue;
-		}
-		return PARSE_SKIPPED; /* TCP, UDP, fragments (never ND: RFC 6980), ... */
+	while (next != IPPROTO_ICMPV6_) {
+		uint8_t nh = pcur_u8(&p);
+		uint8_t hl = pcur_u8(&p);
+		if (!pcur_ok(&p) || !pcur_skip(&p, (size_t)hl * 8 + 6))
+			return PARSE_INVALID; /* header longer than the payload */
+		next = nh;
 	}
 
 	uint8_t type = pcur_u8(&p);

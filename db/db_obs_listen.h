@@ -1,0 +1,11 @@
+/* Store reads the passive capture needs (no SQL outside db/). */
+#ifndef IPD_DB_OBS_LISTEN_H
+#define IPD_DB_OBS_LISTEN_H
+#include "db.h"
+
+typedef int (*db_prefix_cb)(void *arg, const struct ipd_prefix *p, int vlan);
+/* Every recorded subnet as a prefix (vlan -1 = none); the bogon check of
+ * offline captures uses them. Callback returns non-zero to stop. */
+enum ipd_status db_subnet_prefixes(struct db *db, db_prefix_cb cb, void *arg);
+
+#endif
