@@ -483,6 +483,7 @@ static int run(struct app *app, int argc, char **argv)
 	if (rc)
 		return rc;
 	bool wire = !o.dry_run && !o.write_pcap;
+	int64_t t_start = pace_now_ns();
 	struct sweep_targets t;
 	sweep_targets_init(&t);
 	struct db *db = NULL;
@@ -600,6 +601,7 @@ static int run(struct app *app, int argc, char **argv)
 	cfg.retries = o.retries >= 0 ? o.retries : DEFAULT_RETRIES;
 	cfg.timeout_ms = o.timeout_ms > 0 ? o.timeout_ms : o.fast ? FAST_TIMEOUT : DEFAULT_TIMEOUT;
 	cfg.quiet_ms = o.fast ? FAST_QUIET : 0;
+	cfg.adaptive = o.fast;
 	if (o.rate > 0)
 		cfg.rate = o.rate;
 	else if (o.bandwidth > 0)
@@ -660,6 +662,7 @@ static int run(struct app *app, int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 
+	int64_t t_sweep = pace_now_ns();
 	s = sweep_new(&cfg, &t);
 	int srun = sweep_run(s);
 	sigaction(SIGINT, &old_int, NULL);
@@ -678,9 +681,13 @@ static int run(struct app *app, int argc, char **argv)
 		rc = srun == 0 ? 0 : EX_IOERR;
 		goto done;
 	}
+	int64_t t_out = pace_now_ns();
 	print_hosts(hosts, nh, o.json);
-
+	int64_t t_rec = pace_now_ns();
 	int64_t conflicts = record(db, run_id, ifi.name, hosts, nh, &t, o.vlan);
+	log_debug("phases: setup %.1f ms, sweep %.1f ms, output %.1f ms, store %.1f ms",
+		  (double)(t_sweep - t_start) / 1e6, (double)ss->duration_us / 1e3,
+		  (double)(t_rec - t_out) / 1e6, (double)(pace_now_ns() - t_rec) / 1e6);
 	char *json = xasprintf("{\"targets\":%llu,\"answered\":%llu,\"hosts\":%llu,\"late\":%llu,"
 			       "\"passes\":%d,\"retry_frames\":%llu,\"tx_busy\":%llu,"
 			       "\"reply_frames\":%llu,\"capture_drops\":%llu,\"conflicts\":%lld,"
@@ -750,8 +757,9 @@ const struct command cmd_sweep = {
 		 "  --rate PPS              probes per second (default 1000: a /24 in 0.3 s, a /16\n"
 		 "                          in about a minute, gentle on switches and hosts)\n"
 		 "  --bandwidth BPS         pacing in bits/s (k/M/G suffixes; 64 bytes per probe)\n"
-		 "  --fast                  lab / large segments: no pacing, --timeout 100, and a\n"
-		 "                          wait ends after 5 ms without a new reply\n"
+		 "  --fast                  lab / large segments: no pacing, --timeout 100, a wait\n"
+		 "                          ends after 5 ms without a new reply, and retries stop\n"
+		 "                          after a retry pass that found nobody new\n"
 		 "  --retries N             extra passes over targets that did not answer (default 2)\n"
 		 "  --timeout MS            wait after the last pass (default 500); the waits after\n"
 		 "                          earlier passes are MS/2, MS/4, ... (backoff)\n"

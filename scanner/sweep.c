@@ -5,7 +5,8 @@
  * (timeout >> (retries - pass)): a LAN answers in microseconds to
  * milliseconds, so the first retry comes soon, and only the last wait is the
  * full --timeout. With quiet_ms (--fast), a wait also ends once no new reply
- * has arrived for quiet_ms.
+ * has arrived for quiet_ms, and with adaptive retries stop once a retry pass
+ * brings no new answer (what is left does not exist, or will not answer).
  */
 #include <errno.h>
 #include <poll.h>
@@ -339,17 +340,24 @@ int sweep_run(struct sweep *s)
 {
 	s->t0_ns = s->last_tick_ns = pace_now_ns();
 	pace_init(&s->pace, s->cfg.rate, s->t0_ns);
-	int passes = s->cfg.rx ? s->cfg.retries + 1 : 1;
+	bool replies = s->cfg.rx || s->cfg.inline_replies;
+	int passes = replies ? s->cfg.retries + 1 : 1;
+	uint64_t answered_before = 0;
 	for (int p = 0; p < passes && !stopped(s); p++) {
 		uint64_t left = pending(s);
 		if (p > 0 && left == 0)
 			break;
+		if (p > 1 && s->cfg.adaptive && s->st.answered == answered_before) {
+			/* the last retry brought nobody new: what is left is absent */
+			break;
+		}
+		answered_before = s->st.answered;
 		s->pass = p;
 		s->pass_done = 0;
 		s->pass_total = left + (s->t->echo_all_nodes ? 1u + s->cfg.has_ip6_global : 0u);
 		send_pass(s);
 		s->st.passes = p + 1;
-		if (!s->cfg.rx)
+		if (!replies)
 			break;
 		int ms = p == passes - 1 ? s->cfg.timeout_ms : s->cfg.timeout_ms >> (passes - 1 - p);
 		wait_pass(s, ms > 0 ? ms : 1);

@@ -62,6 +62,8 @@ struct sweep_cfg {
 	int retries;                /* extra passes over non-responders */
 	int timeout_ms;             /* wait after the last pass */
 	int quiet_ms;               /* > 0: a wait also ends after this long without a new reply */
+	bool inline_replies;        /* test seam: replies arrive via sweep_offer from the tx */
+	bool adaptive;              /* stop retrying after a retry pass that found nobody new */
 	const char *iface;
 	volatile sig_atomic_t *stop;
 	void (*progress)(void *arg, const struct sweep_progress *p);

@@ -358,6 +358,71 @@ static void engine_sends_every_probe(void **state)
 	sweep_targets_free(&t);
 }
 
+/* A fake wire: every ARP probe for a live target is answered through
+ * sweep_offer, except that the first probe to every third live target is
+ * "lost". The engine must find them all in its retry pass, report the loss,
+ * and retry only non-responders. */
+struct lossy {
+	struct tx tx;
+	struct sweep *s;
+	uint8_t tries[256];
+	uint64_t frames;
+};
+
+static int lossy_send(struct tx *tx, const struct tx_frame *f, size_t n)
+{
+	struct lossy *l = (struct lossy *)tx;
+	for (size_t i = 0; i < n; i++) {
+		l->frames++;
+		uint8_t last = f[i].data[14 + 27]; /* ARP target address, last octet */
+		int try = l->tries[last]++;
+		bool live = last % 4 == 0;
+		if (!live || (last % 12 == 0 && try == 0))
+			continue;
+		uint8_t r[PROBE_MAX_FRAME];
+		offer(l->s, r, arp_reply(r, host_mac, 0, last));
+	}
+	return (int)n;
+}
+
+static void retries_recover_loss(void **state)
+{
+	(void)state;
+	struct sweep_targets t;
+	sweep_targets_init(&t);
+	sweep_targets_add_spec(&t, "198.18.0.0/24", 0);
+	sweep_targets_finish(&t);
+	static const struct tx_ops ops = { "lossy", lossy_send, NULL };
+	struct lossy l;
+	memset(&l, 0, sizeof l);
+	l.tx.ops = &ops;
+	struct sweep_cfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.src = src(0);
+	cfg.tx = &l.tx;
+	cfg.inline_replies = true;
+	cfg.retries = 3;
+	cfg.timeout_ms = 1;
+	cfg.adaptive = true;
+	struct sweep *s = sweep_new(&cfg, &t);
+	l.s = s;
+	assert_int_equal(sweep_run(s), 0);
+	const struct sweep_stats *st = sweep_stats(s);
+	assert_int_equal(st->answered, 64);           /* every live target */
+	assert_int_equal(st->late, 22);               /* 0, 12, ..., 252 */
+	assert_true(st->loss > 0.34 && st->loss < 0.35);
+	/* pass 0: 256; pass 1: 192 dead + 22 lost; pass 2: 192 dead and no new
+	 * answer, so adaptive retrying stops there */
+	assert_int_equal(st->passes, 3);
+	assert_int_equal(st->sent, 256 + 214 + 192);
+	assert_int_equal(st->retry_sent, 214 + 192);
+	assert_int_equal(l.tries[4], 1);              /* answered at once: never retried */
+	assert_int_equal(l.tries[12], 2);
+	assert_int_equal(l.tries[1], 3);
+	sweep_free(s);
+	sweep_targets_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +436,7 @@ int main(void)
 		cmocka_unit_test(replies_matched),
 		cmocka_unit_test(targets_merge_and_index),
 		cmocka_unit_test(engine_sends_every_probe),
+		cmocka_unit_test(retries_recover_loss),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

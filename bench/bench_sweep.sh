@@ -1,0 +1,154 @@
+#!/bin/bash
+# Sweep benchmark: ipdrift sweep vs arp-scan and nmap on the same live set.
+#
+# A lab /16 (198.18.0.0/16): namespace sw-bh holds N live addresses on one
+# interface (one MAC: macvlan hosts fall behind at high broadcast rates, see
+# issue 3), connected by a veth pair to the scanner namespace sw-bs, where
+# every tool runs. ICMP rate limits are off in sw-bh. Cases: N = 1,000 and
+# 10,000 in the /16, a /24 with 64 live hosts, and IPv6 (712 addresses,
+# ipdrift vs nmap -6 -sn on the same list). Wall time is the median of RUNS
+# runs (default 5) for the fast tools; arp-scan at its default bandwidth takes
+# ~260 s for a /16 and nmap ~45 s, so they run once (arp-scan default only in
+# the 1,000 case; SLOW=0 skips both).
+# Usage: bench/bench_sweep.sh [BUILD]  (needs root, arp-scan, nmap)
+set -u
+P=${IPD_LAB:-sw}
+S=$P-bs
+H=$P-bh
+RUNS=${RUNS:-5}
+SLOW=${SLOW:-1}
+BIN=$(cd "${1:-.}" 2>/dev/null && pwd)/ipdrift
+[ -x "$BIN" ] || BIN=$(pwd)/ipdrift
+TMP=$(mktemp -d /tmp/ipd-sweep-bench.XXXXXX)
+
+cleanup() {
+	ip netns del "$S" 2>/dev/null
+	ip netns del "$H" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+[ "$(id -u)" = 0 ] || { echo "bench_sweep: needs root" >&2; exit 77; }
+for t in arp-scan nmap; do command -v $t >/dev/null || { echo "bench_sweep: needs $t" >&2; exit 69; }; done
+
+setup() {
+	ip netns del "$S" 2>/dev/null
+	ip netns del "$H" 2>/dev/null
+	ip netns add "$S"
+	ip netns add "$H"
+	ip link add "$P-bsv" type veth peer name "$P-bhv"
+	ip link set "$P-bsv" netns "$S" name eth0
+	ip link set "$P-bhv" netns "$H" name eth0
+	for ns in "$S" "$H"; do
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+		ip -n "$ns" link set lo up
+	done
+	ip netns exec "$H" sysctl -qw net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0 \
+		net.ipv4.icmp_msgs_per_sec=100000 net.ipv4.icmp_msgs_burst=100000
+	ip -n "$S" link set eth0 address 02:5e:18:00:00:01
+	ip -n "$H" link set eth0 address 02:5e:18:00:00:02
+	ip -n "$S" addr add 198.18.0.1/16 dev eth0
+	ip -n "$S" addr add 2001:db8:18::1/64 dev eth0 nodad
+	ip -n "$S" link set eth0 up
+	ip -n "$H" link set eth0 up
+}
+
+# live_v4 N: put N addresses, spread evenly over 198.18.0.0/16, on sw-bh
+live_v4() {
+	local n=$1
+	ip -n "$H" addr flush dev eth0 scope global
+	awk -v n="$n" 'BEGIN { step = int(65534 / n); for (i = 0; i < n; i++) { a = 2 + i * step;
+		printf "addr add 198.18.%d.%d/16 dev eth0 noprefixroute\n", int(a / 256), a % 256 } }' >"$TMP/batch"
+	ip -n "$H" -batch "$TMP/batch"
+	ip -n "$H" -4 addr show dev eth0 | awk '/inet /{ sub("/.*", "", $2); print $2 }' | sort >"$TMP/live"
+}
+
+live_v6() {
+	local n=$1
+	awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
+		printf "addr add 2001:db8:18::%x:%x/64 dev eth0 nodad noprefixroute\n", 1 + int(i / 256), i % 256 }' >"$TMP/batch6"
+	ip -n "$H" -batch "$TMP/batch6"
+	ip -n "$H" -6 addr show dev eth0 scope global | awk '/inet6 /{ sub("/.*", "", $2); print $2 }' | sort >"$TMP/live6"
+}
+
+now() { date +%s.%N; }
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# found FILE: how many of the live addresses appear in a tool's output
+found() { grep -oE '198\.18\.[0-9]+\.[0-9]+|2001:db8:18:[0-9a-f:]+' "$1" | sort -u | comm -12 - "$2" | wc -l; }
+
+# timeit NAME RUNS LIVEFILE CMD...: prints "NAME median found"
+timeit() {
+	local name=$1 runs=$2 live=$3
+	shift 3
+	local times="" f=0 minf=999999 i
+	for i in $(seq "$runs"); do
+		local t0 t1
+		t0=$(now)
+		ip netns exec "$S" "$@" >"$TMP/out" 2>"$TMP/err"
+		t1=$(now)
+		times="$times $(echo "$t1 - $t0" | bc -l)"
+		f=$(found "$TMP/out" "$live")
+		[ "$f" -lt "$minf" ] && minf=$f
+	done
+	local med
+	med=$(echo "$times" | tr ' ' '\n' | grep . | median)
+	echo "$name $med $minf"
+}
+
+declare -A T
+report() { # CASE PRESENT; reads "name median found" lines on stdin
+	local case=$1 present=$2 ref=""
+	local lines
+	lines=$(cat)
+	ref=$(echo "$lines" | awk '$1 == "arp-scan-100M" { print $2 }')
+	echo "$lines" | while read -r name med f; do
+		local ratio="-"
+		[ -n "$ref" ] && ratio=$(printf '%.2fx' "$(echo "$med / $ref" | bc -l)")
+		printf '%-10s %-26s %9.3f s  found %6s / %-6s  vs arp-scan 100M: %s\n' "$case" "$name" "$med" "$f" "$present" "$ratio"
+	done
+}
+
+IPD="$BIN --db $TMP/bench.db -q sweep -i eth0 --fast"
+setup
+echo "# bench_sweep: $(nproc) cpus, kernel $(uname -r), $(arp-scan --version 2>&1 | head -1), $(nmap --version | head -1)"
+echo "# time = median of $RUNS runs unless marked (1 run); found = live addresses reported (worst run)"
+
+for n in 1000 10000; do
+	live_v4 "$n"
+	present=$(wc -l <"$TMP/live")
+	{
+		timeit "ipdrift-fast" "$RUNS" "$TMP/live" $IPD --no-ipv6 198.18.0.0/16
+		timeit "ipdrift-fast(tx-ring)" "$RUNS" "$TMP/live" $IPD --tx ring --no-ipv6 198.18.0.0/16
+		timeit "arp-scan-100M" "$RUNS" "$TMP/live" arp-scan -I eth0 -x --bandwidth=100M 198.18.0.0/16
+		if [ "$SLOW" = 1 ]; then
+			timeit "nmap-PR-T4-3000(1run)" 1 "$TMP/live" nmap -sn -PR -T4 --min-rate 3000 -n 198.18.0.0/16
+			[ "$n" = 1000 ] && timeit "arp-scan-default(1run)" 1 "$TMP/live" arp-scan -I eth0 -x 198.18.0.0/16
+		fi
+	} | report "/16:$n" "$present"
+done
+
+# a /24 with 64 live hosts
+live_v4 1000 >/dev/null
+ip -n "$H" addr flush dev eth0 scope global
+seq 2 4 254 | head -64 | awk '{ printf "addr add 198.18.7.%d/16 dev eth0 noprefixroute\n", $1 }' >"$TMP/batch"
+ip -n "$H" -batch "$TMP/batch"
+ip -n "$H" -4 addr show dev eth0 | awk '/inet /{ sub("/.*", "", $2); print $2 }' | sort >"$TMP/live"
+present=$(wc -l <"$TMP/live")
+{
+	timeit "ipdrift-fast" "$RUNS" "$TMP/live" $IPD --no-ipv6 198.18.7.0/24
+	timeit "ipdrift-default(1000pps)" "$RUNS" "$TMP/live" $BIN --db "$TMP/bench.db" -q sweep -i eth0 --no-ipv6 198.18.7.0/24
+	timeit "arp-scan-100M" "$RUNS" "$TMP/live" arp-scan -I eth0 -x --bandwidth=100M 198.18.7.0/24
+	timeit "arp-scan-default" "$RUNS" "$TMP/live" arp-scan -I eth0 -x 198.18.7.0/24
+	timeit "nmap-PR-T4-3000" "$RUNS" "$TMP/live" nmap -sn -PR -T4 --min-rate 3000 -n 198.18.7.0/24
+} | report "/24:64" "$present"
+
+# IPv6: 712 addresses, NS to each (ipdrift) vs nmap -6 -sn on the same list
+ip -n "$H" addr flush dev eth0 scope global
+live_v6 712
+present=$(wc -l <"$TMP/live6")
+cp "$TMP/live6" "$TMP/list6"
+{
+	timeit "ipdrift-fast-v6" "$RUNS" "$TMP/live6" $IPD --no-ipv4 @"$TMP/list6"
+	timeit "nmap-6-sn" "$RUNS" "$TMP/live6" nmap -6 -sn -n -e eth0 -iL "$TMP/list6"
+} | report "v6:712" "$present"
