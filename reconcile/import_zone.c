@@ -290,7 +290,7 @@ static bool reverse_to_ip(const char *name, struct ipd_ip *ip)
 		ipd_ip_from_v4_bytes(ip, b);
 		return true;
 	}
-	if (n == 64 + sizeof v6s - 1 && strcasecmp(name + 64, v6s + 1) == 0) {
+	if (n == 64 + sizeof v6s - 2 && strcasecmp(name + 64, v6s + 1) == 0) {
 		uint8_t b[16] = { 0 };
 		for (int i = 0; i < 32; i++) {
 			char c = (char)tolower((unsigned char)name[i * 2]);
