@@ -107,7 +107,7 @@ static int run(struct app *app, int argc, char **argv)
 			log_warnx("--what: findings, hosts or all");
 			return EX_USAGE;
 		}
-		if ((what & wr->what_ok) != what) {
+		if ((what & wr->what_ok) != what || (wr->one_table && what == RPT_ALL)) {
 			log_warnx("%s writes one table per file: --what findings or --what hosts", wr->name);
 			return EX_USAGE;
 		}

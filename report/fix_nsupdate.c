@@ -325,7 +325,7 @@ static void write_message(FILE *out, const struct fix_nsupdate_opts *o, const st
 		fprintf(out, "update delete %s IN %s\n", c->name, c->type);
 		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
 	}
-	fputs("send\n\n", out);
+	fputs("send\n;\n", out);
 }
 
 static void write_plan(FILE *out, const struct change *c)
@@ -388,7 +388,8 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 		      ";   zone changed since the audit and that change was NOT applied.\n"
 		      "; Each message is atomic and guarded: adds by `prereq nxrrset`, deletes and\n"
 		      ";   corrections by `prereq yxrrset` with the exact value the audit saw.\n"
-		      ";   Running the script twice changes nothing the second time.\n\n",
+		      ";   Running the script twice changes nothing the second time.\n"
+		      "; (no blank lines below: nsupdate sends on a blank line)\n;\n",
 		      out);
 	}
 	const char *zone = NULL;

@@ -43,6 +43,7 @@ struct rpt_writer {
 	const char *ext;           /* file name extension, no dot */
 	unsigned what_default;     /* what to write when --what is not given */
 	unsigned what_ok;          /* what it can write */
+	bool one_table;            /* findings or hosts per file, not both */
 	enum ipd_status (*write)(struct rpt_ctx *c);
 };
 

@@ -167,5 +167,6 @@ static enum ipd_status write_csv(struct rpt_ctx *c)
 const struct rpt_writer rpt_csv = {
 	/* one table per file: findings or hosts, not both */
 	.name = "csv", .ext = "csv", .what_default = RPT_FINDINGS, .what_ok = RPT_FINDINGS | RPT_HOSTS,
+	.one_table = true,
 	.write = write_csv,
 };

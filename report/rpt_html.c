@@ -66,7 +66,8 @@ static const char style_css[] =
 	"table.sortable th{cursor:pointer}th[aria-sort=ascending]::after{content:' \\25B2'}"
 	"th[aria-sort=descending]::after{content:' \\25BC'}"
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
-	".mono,td.ip,td.mac{font-family:ui-monospace,monospace;white-space:nowrap}"
+	".mono,td.ip,td.mac{font-family:ui-monospace,monospace}td.ip,td.mac{white-space:nowrap}"
+	"td.subj{font-family:ui-monospace,monospace;max-width:22em;word-break:break-all}"
 	"tr.critical td:first-child{border-left:5px solid #8b0000}tr.high td:first-child{border-left:5px solid #d9480f}"
 	"tr.medium td:first-child{border-left:5px solid #e8a400}tr.low td:first-child{border-left:5px solid #4a90d9}"
 	"tr.info td:first-child{border-left:5px solid #999}tr[data-sup='1']{opacity:.6}"
@@ -287,10 +288,13 @@ static void write_subnets(struct hw *w)
 		hf(o, "<text x=\"%d\" y=\"%d\"%s>%" PRId64 " used (%.1f%%)</text><title>", X + W + 8, y + 16,
 		   pct >= thr ? " fill=\"#c00\"" : "", u->used, pct);
 		ts(o, s.cidr[i]);
-		hf(o, ": allocated %" PRId64 ", leased %" PRId64 ", seen %" PRId64 ", used %" PRId64
-		      " of %" PRIu64 "%s; threshold %.0f%%</title></g>\n",
-		   u->allocated, u->leased, u->seen, u->used, u->size,
-		   u->size == UINT64_MAX ? "+" : "", thr);
+		hf(o, ": allocated %" PRId64 ", leased %" PRId64 ", seen %" PRId64 ", used %" PRId64,
+		   u->allocated, u->leased, u->seen, u->used);
+		if (u->size == UINT64_MAX)
+			h(o, " of 2^64 or more");
+		else
+			hf(o, " of %" PRIu64, u->size);
+		hf(o, "; threshold %.0f%%</title></g>\n", thr);
 	}
 	h(o, "</svg>\n");
 	h(o, "<table class=sortable><thead><tr><th>Subnet</th><th>VLAN</th><th>Description</th><th>Size</th>"
@@ -306,11 +310,15 @@ static void write_subnets(struct hw *w)
 		else
 			h(o, "</td><td class=n></td><td>");
 		ts(o, s.desc[i]);
-		hf(o, "</td><td class=n data-v=\"%" PRIu64 "\">%" PRIu64 "%s</td><td class=n>%" PRId64
+		char sz[32];
+		if (u->size == UINT64_MAX)
+			snprintf(sz, sizeof sz, "&ge; 2<sup>64</sup>");
+		else
+			snprintf(sz, sizeof sz, "%" PRIu64, u->size);
+		hf(o, "</td><td class=n data-v=\"%" PRIu64 "\">%s</td><td class=n>%" PRId64
 		      "</td><td class=n>%" PRId64 "</td><td class=n>%" PRId64 "</td><td class=n>%" PRId64
 		      "</td><td class=n>%.1f</td><td class=n>",
-		   u->size, u->size, u->size == UINT64_MAX ? "+" : "", u->allocated, u->leased, u->seen,
-		   u->used, pct);
+		   u->size, sz, u->allocated, u->leased, u->seen, u->used, pct);
 		if (u->threshold >= 0)
 			hf(o, "%.0f</td></tr>\n", u->threshold);
 		else
@@ -374,7 +382,7 @@ static int finding_cb(void *arg, const struct db_rpt_finding *f)
 	}
 	h(o, "</td><td>");
 	ts(o, f->rule);
-	h(o, "</td><td class=mono>");
+	h(o, "</td><td class=subj>");
 	t(o, &f->subject);
 	h(o, "</td><td>");
 	t(o, &f->summary);

@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ASAN=build/asan
-SUITES=${SUITES:-unit asan pcap fuzz shared config lab}
+SUITES=${SUITES:-unit asan pcap fuzz shared config report lab}
 LOGDIR=$BUILD/test-logs
 mkdir -p "$LOGDIR"
 pass=0 fail=0 skip=0
@@ -64,6 +64,12 @@ for suite in $SUITES; do
 		[ -x tests/pcap/shared.sh ] && run "asan/shared-pcaps" tests/pcap/shared.sh "$ASAN" ;;
 	config)
 		[ -x tests/config/run.sh ] && run "config/golden" tests/config/run.sh "$BUILD" ;;
+	report)
+		[ -x tests/report/run.sh ] && run "report/golden" tests/report/run.sh "$BUILD"
+		if [ -x tests/report/browser.sh ]; then
+			if [ "$(id -u)" -ne 0 ]; then echo "skip report/browser (needs root for its netns)"; skip=$((skip + 1))
+			else run "report/browser" timeout 300 tests/report/browser.sh "$BUILD"; fi
+		fi ;;
 	lab)
 		for t in tests/lab/test_*.sh; do
 			[ -f "$t" ] || continue

@@ -72,6 +72,8 @@ for i, (ip, mac, host, st) in enumerate([
         hostname=host, status=st, line=i + 2)
 ins("leases", source_id=2, ip=b("198.51.100.7"), ip_text="198.51.100.7", mac="02:11:22:33:44:55",
     hostname=XSS, starts=T0 - 86400, ends=T0 + 86400, state="active", active=1, line=12)
+ins("leases", source_id=2, ip=b("198.51.100.9"), ip_text="198.51.100.9", mac="02:00:00:00:00:09",
+    hostname=REMOTE, starts=T0 - 86400, ends=T0 + 86400, state="active", active=1, line=28)
 ins("leases", source_id=2, ip=b("198.51.100.8"), ip_text="198.51.100.8", mac="52:54:00:00:01:08",
     hostname=ESC, starts=T0 - 86400, ends=T0 + 86400, state="active", active=1, line=20)
 
@@ -113,7 +115,8 @@ for ip, mac, method, vlan, fs, ls, cnt in [
         ("192.0.2.66", "02:aa:bb:cc:dd:ee", "arp-passive", 10, T0 - 600, T0 - 60, 7),
         ("198.51.100.5", "52:54:00:00:01:99", "arp-active", 20, T0 - 3600, T0 - 3590, 1),
         ("198.51.100.7", "02:11:22:33:44:55", "dhcp", 20, T0 - 5000, T0 - 4000, 2),
-        ("198.51.100.8", "52:54:00:00:01:08", "dhcp", 20, T0 - 5000, T0 - 4000, 2)]:
+        ("198.51.100.8", "52:54:00:00:01:08", "dhcp", 20, T0 - 5000, T0 - 4000, 2),
+        ("198.51.100.9", "02:00:00:00:00:09", "dhcp", 20, T0 - 5000, T0 - 4000, 1)]:
     ins("observations", ip=b(ip), ip_text=ip, family=6 if ":" in ip else 4, mac=mac, vlan=vlan,
         iface="lab0", sensor="s1", method=method, first_seen=fs, last_seen=ls, count=cnt, first_run=2, last_run=2)
 ins("coverage", run_id=2, lo=b("192.0.2.0"), hi=b("192.0.2.255"), vlan=10, iface="lab0", active=1, at=T0 - 3600)
@@ -218,6 +221,9 @@ finding(5, "stale-allocation", "low", "ip", "192.0.2.41", "new", "192.0.2.41 all
 finding(5, "random-mac", "info", "mac", "02:aa:bb:cc:dd:ee", "ongoing", "locally administered MAC 02:aa:bb:cc:dd:ee",
         {"observations": [obs("192.0.2.66", "02:aa:bb:cc:dd:ee", "arp-passive")]}, first_run=3, sup=1,
         reason="lab VMs use random MACs")
+finding(5, "rogue-host", "high", "ip", "198.51.100.9", "new", "198.51.100.9 leased to " + REMOTE,
+        {"observations": [obs("198.51.100.9", "02:00:00:00:00:09", "dhcp", 20)],
+         "records": [rec("lease", "dhcpd", 28, "198.51.100.9", "02:00:00:00:00:09", REMOTE)]})
 finding(5, "unknown-vendor", "info", "mac", "52:54:00:00:01:08", "new", b"lease hostname \x1b]0;owned\x07\xff\xfe\xc0\xaf from 52:54:00:00:01:08",
         {"observations": [obs("198.51.100.8", "52:54:00:00:01:08", "dhcp", 20)],
          "records": [rec("lease", "dhcpd", 20, "198.51.100.8", "52:54:00:00:01:08", ESC)],

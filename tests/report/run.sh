@@ -1,0 +1,72 @@
+#!/bin/bash
+# Report and fix golden tests from a fixed store (fixture.sql), plus
+# structural checks of every output (valid JSON/NDJSON, RFC 4180 CSV with
+# formula defence, HTML without live markup from data, nsupdate without
+# injected commands). TAP output.
+#   tests/report/run.sh [BUILD]        compare with tests/report/golden/
+#   UPDATE=1 tests/report/run.sh       rewrite the golden files
+set -u
+cd "$(dirname "$0")/../.."
+BUILD=${1:-build}
+BIN=$PWD/$BUILD/ipdrift
+[ -x "$BIN" ] || BIN=$PWD/ipdrift
+GOLD=$PWD/tests/report/golden
+T=$(mktemp -d /tmp/ipd-report-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+
+export SOURCE_DATE_EPOCH=1700000100
+cd "$T"
+"$BIN" --db fixture.db init >/dev/null && sqlite3 fixture.db < "$OLDPWD/tests/report/fixture.sql" \
+	&& ok "fixture store loaded" || nok "fixture store loaded"
+ipd() { "$BIN" --db fixture.db "$@"; }
+
+# name|command...
+cases=(
+	"report.json|report --format json"
+	"report.ndjson|report --format ndjson"
+	"findings.csv|report --format csv"
+	"hosts.csv|report --format csv --what hosts"
+	"report.html|report --format html"
+	"run3.json|report --format json --run 3 --what findings"
+	"fix.nsupdate|fix --nsupdate --server 127.0.0.1:10053 --ttl 3600"
+	"fix-plan.txt|fix --nsupdate --server [2001:db8::53]:5353 --dry-run"
+	"ipam-netbox.csv|fix --ipam-csv - --format netbox"
+	"ipam-native.csv|fix --ipam-csv - --format native"
+)
+for c in "${cases[@]}"; do
+	name=${c%%|*} args=${c#*|}
+	# shellcheck disable=SC2086
+	if ipd $args >"$name" 2>"$name.err"; then ok "$name: ipdrift $args"; else nok "$name: ipdrift $args (rc $?)"; cat "$name.err"; fi
+	if [ "${UPDATE:-0}" = 1 ]; then
+		cp "$name" "$GOLD/$name"
+	elif cmp -s "$name" "$GOLD/$name"; then
+		ok "$name matches golden"
+	else
+		nok "$name differs from golden"; diff -u "$GOLD/$name" "$name" | head -20 | sed 's/^/# /'
+	fi
+done
+
+# -o: created 0640, refuses to overwrite, --force replaces
+ipd report --format json -o out.json 2>/dev/null && [ "$(stat -c %a out.json)" = 640 ] \
+	&& ok "-o creates mode 0640" || nok "-o creates mode 0640"
+echo keep >keep.json
+ipd report --format json -o keep.json 2>/dev/null; rc=$?
+[ $rc -eq 73 ] && [ "$(cat keep.json)" = keep ] && ok "existing file not replaced (rc 73)" || nok "existing file not replaced (rc $rc)"
+ipd report --format json -o keep.json --force 2>/dev/null && cmp -s keep.json report.json \
+	&& ok "--force replaces" || nok "--force replaces"
+ipd fix --nsupdate --server 127.0.0.1 -o fix.out 2>/dev/null && [ "$(stat -c %a fix.out)" = 640 ] \
+	&& ok "fix -o mode 0640" || nok "fix -o mode 0640"
+ipd fix --nsupdate --server 127.0.0.1 -o fix.out 2>/dev/null; [ $? -eq 73 ] && ok "fix refuses to overwrite" || nok "fix refuses to overwrite"
+ipd fix --nsupdate --server '127.0.0.1
+update delete web' 2>/dev/null; [ $? -eq 64 ] && ok "--server with a newline refused" || nok "--server with a newline refused"
+ipd report --format pdf 2>/dev/null; [ $? -eq 64 ] && ok "unknown format: usage error" || nok "unknown format: usage error"
+ipd report --format csv --what all 2>/dev/null; [ $? -eq 64 ] && ok "csv --what all refused" || nok "csv --what all refused"
+ipd report --format json --run 999 2>/dev/null; [ $? -eq 65 ] && ok "unknown run: data error" || nok "unknown run: data error"
+
+python3 "$OLDPWD/tests/report/check_outputs.py" "$T" && ok "structural checks (check_outputs.py)" || nok "structural checks (check_outputs.py)"
+
+echo "1..$n"
+[ "$fail" -eq 0 ]
