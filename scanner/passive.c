@@ -317,6 +317,12 @@ static void station(struct passive *p, const struct obs *o, enum method m)
 		h->mac_at[0] = t > h->mac_at[0] ? t : h->mac_at[0];
 		return;
 	}
+	/* Older than what the store already knows (a file read again, or
+	 * files out of order): history, not news. */
+	if (t < h->mac_at[0]) {
+		history_insert(h, &o->mac, t);
+		return;
+	}
 	struct ipd_mac old = h->macs[0];
 	int64_t since = t - h->mac_at[0];
 	const char *kind;
