@@ -9,12 +9,17 @@
  * root/CAP_NET_RAW once their sockets are open, which must not cost the next
  * segment's sweep or the later stages their rights; a stage that exits, dies or
  * leaks cannot take the run down; and listen must run concurrently with the
- * sweeps anyway. Children get PR_SET_PDEATHSIG so a killed run leaves no
- * orphan writing into the store. The children are recorded under one parent
+ * sweeps anyway. A killed run must leave no orphan writing into the store:
+ * PR_SET_PDEATHSIG is cleared by the stage's own setresuid() (priv_drop), so
+ * each child also has a watchdog thread that reads a pipe only the run holds
+ * open; end of file means the run died: SIGTERM (the stages flush and stop),
+ * then SIGKILL after a grace period. The children are recorded under one parent
  * `runs` row of kind "run" (struct app.parent_run, $IPDRIFT_PARENT_RUN).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +56,7 @@ struct runctx {
 	struct app *app;
 	struct config *cfg;
 	int lock_fd;
+	int life[2];         /* pipe: the run holds life[1] open and never writes */
 	pid_t parent_pid;
 	bool skip[ST_MAX];
 	const char *fail_on;
@@ -58,7 +64,6 @@ struct runctx {
 	size_t nres;
 	int first_error;     /* first stage exit status that is an error */
 	bool fail_hit;       /* audit exit 1: findings at/above --fail-on */
-	bool audit_failed;
 };
 
 static volatile sig_atomic_t got_signal;
@@ -112,6 +117,14 @@ static void add_int(struct strv *av, const struct command *cmd, const char *opt,
 	add_opt(av, cmd, opt, buf);
 }
 
+/* Under run --quiet, stages that have --quiet get it (no per-host lists or
+ * summaries in the journal); the option is optional, so no warning. */
+static void add_quiet(struct runctx *r, struct strv *av, const struct command *cmd)
+{
+	if (r->app->verbosity < 0 && documents(cmd, "--quiet"))
+		strv_push(av, "--quiet");
+}
+
 static void reset_signals(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
@@ -119,6 +132,25 @@ static void reset_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+}
+
+#define WATCHDOG_GRACE_S 10
+
+static void *watchdog(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL); /* the stage's handlers run in its thread */
+	char c;
+	ssize_t n;
+	while ((n = read(fd, &c, 1)) < 0 && errno == EINTR)
+		;
+	/* EOF: the run is gone (no one writes, so n > 0 never happens). */
+	kill(getpid(), SIGTERM);
+	sleep(WATCHDOG_GRACE_S);
+	kill(getpid(), SIGKILL);
+	return NULL;
 }
 
 static pid_t spawn(struct runctx *r, const struct command *cmd, struct strv *av)
@@ -137,6 +169,11 @@ static pid_t spawn(struct runctx *r, const struct command *cmd, struct strv *av)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != r->parent_pid)
 		_exit(EX_SOFTWARE); /* the run died before we got here */
 	close(r->lock_fd);  /* the parent's descriptor keeps the lock */
+	close(r->life[1]);
+	pthread_t th;
+	if (pthread_create(&th, NULL, watchdog, (void *)(intptr_t)r->life[0]) != 0)
+		_exit(EX_OSERR);
+	pthread_detach(th);
 	/* The run's stdout is its summary; stage chatter goes with the logs. */
 	if (dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(EX_OSERR);
@@ -200,9 +237,19 @@ static void settle(struct runctx *r, struct result *x, int rc, long t0)
 			log_warnx("%s %s failed with exit status %d", stage_names[x->stage], x->what, rc);
 		if (!r->first_error)
 			r->first_error = rc > 125 ? EX_SOFTWARE : rc;
-		if (x->stage == ST_AUDIT)
-			r->audit_failed = true;
 	}
+}
+
+/* Link the stage's run rows to the parent run right away, so that a run
+ * killed later still has its finished stages under it. */
+static void adopt(struct runctx *r)
+{
+	struct db *db;
+	if (app_open_db(r->app, 0, &db) != 0)
+		return;
+	if (db_runs_adopt(db, r->app->parent_run) < 0)
+		log_warnx("cannot link stage runs to run %lld", (long long)r->app->parent_run);
+	db_close(db);
 }
 
 /* Run one stage in the foreground and record it. */
@@ -227,6 +274,7 @@ static void stage(struct runctx *r, enum stage s, const char *what, const struct
 	int rc = reap(pid);
 	children[0] = 0;
 	settle(r, x, rc, t0);
+	adopt(r);
 }
 
 static void do_import(struct runctx *r)
@@ -243,6 +291,7 @@ static void do_import(struct runctx *r)
 			add_opt(&av, &cmd_import, "--source", im->source);
 		if (im->origin)
 			add_opt(&av, &cmd_import, "--origin", im->origin);
+		add_quiet(r, &av, &cmd_import);
 		char *what = xasprintf("%s %s", im->kind, im->path);
 		stage(r, ST_IMPORT, what, &cmd_import, &av);
 		free(what);
@@ -278,6 +327,7 @@ static pid_t start_listen(struct runctx *r, size_t *xi, long *t0)
 		add_opt(&av, &cmd_listen, "--no-promisc", NULL);
 	if (c->user)
 		add_opt(&av, &cmd_listen, "--user", c->user);
+	add_quiet(r, &av, &cmd_listen);
 	strv_free(&ifs);
 	/* An index, not a pointer: the sweeps' results grow the array. */
 	*xi = r->nres;
@@ -317,6 +367,7 @@ static void do_sweeps(struct runctx *r)
 			add_int(&av, &cmd_sweep, "--timeout", s->timeout_ms);
 		if (r->cfg->user)
 			add_opt(&av, &cmd_sweep, "--user", r->cfg->user);
+		add_quiet(r, &av, &cmd_sweep);
 		char *what = xasprintf("%s (%s)", s->name, s->iface);
 		stage(r, ST_SWEEP, what, &cmd_sweep, &av);
 		free(what);
@@ -342,6 +393,7 @@ static void do_wire(struct runctx *r)
 		int rc = reap(lpid);
 		children[1] = 0;
 		settle(r, &r->res[lx], rc, lt0);
+		adopt(r);
 	}
 }
 
@@ -364,6 +416,7 @@ static void do_resolve(struct runctx *r)
 		add_int(&av, &cmd_resolve, "--timeout", c->dns_timeout_ms);
 	if (c->dns_tries)
 		add_int(&av, &cmd_resolve, "--tries", c->dns_tries);
+	add_quiet(r, &av, &cmd_resolve);
 	stage(r, ST_RESOLVE, NULL, &cmd_resolve, &av);
 }
 
@@ -396,6 +449,7 @@ static void do_audit(struct runctx *r)
 		add_opt(&av, &cmd_audit, "--own-asn", c->own_asn.v[i]);
 	if (r->fail_on)
 		add_opt(&av, &cmd_audit, "--fail-on", r->fail_on);
+	add_quiet(r, &av, &cmd_audit);
 	stage(r, ST_AUDIT, NULL, &cmd_audit, &av);
 }
 
@@ -428,6 +482,8 @@ static void do_reports(struct runctx *r, time_t t)
 		strv_push(&av, "report");
 		add_opt(&av, &cmd_report, "--format", o->format);
 		add_opt(&av, &cmd_report, "-o", path);
+		/* Each scheduled run replaces its previous report. */
+		add_opt(&av, &cmd_report, "--force", NULL);
 		char *what = xasprintf("%s %s", o->format, path);
 		stage(r, ST_REPORT, what, &cmd_report, &av);
 		free(what);
@@ -546,7 +602,7 @@ static int run(struct app *app, int argc, char **argv)
 		{ "skip", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid() };
+	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid(), .life = { -1, -1 } };
 	const char *fail_on = NULL;
 	bool wait = false;
 	int c;
@@ -595,6 +651,11 @@ static int run(struct app *app, int argc, char **argv)
 		return rc;
 	}
 	r.lock_fd = lk.fd;
+	if (pipe2(r.life, O_CLOEXEC) != 0) {
+		log_warn("pipe");
+		rc = EX_OSERR;
+		goto out;
+	}
 
 	struct db *db;
 	rc = app_open_db(app, DB_CREATE, &db);
@@ -633,10 +694,31 @@ static int run(struct app *app, int argc, char **argv)
 			do_suppress(&r);
 		do_audit(&r);
 	}
-	/* Reports and fixes of a failed audit would show the previous audit's
-	 * findings as this run's: skip them. */
-	if (r.audit_failed) {
-		log_warnx("audit failed: no reports or fixes written by this run");
+	/* Reports and fixes after a failed (or unavailable) audit would show the
+	 * previous audit's findings as this run's: skip them. With --skip audit
+	 * the user asked for the newest audit's reports, so they are written. */
+	bool audited = r.skip[ST_AUDIT];
+	for (size_t i = 0; i < r.nres; i++)
+		if (r.res[i].stage == ST_AUDIT && (r.res[i].rc == 0 || r.res[i].rc == 1))
+			audited = true;
+	if (!audited) {
+		if (r.cfg->nreports || r.cfg->nsupdate || r.cfg->ipam_csv)
+			log_warnx("no audit in this run: no reports or fixes written");
+		for (size_t i = 0; i < r.cfg->nreports; i++) {
+			char *w = xasprintf("%s %s", r.cfg->reports[i].format, r.cfg->reports[i].path);
+			add_result(&r, ST_REPORT, w)->status = "no-audit";
+			free(w);
+		}
+		if (r.cfg->nsupdate) {
+			char *w = xasprintf("nsupdate %s", r.cfg->nsupdate);
+			add_result(&r, ST_FIX, w)->status = "no-audit";
+			free(w);
+		}
+		if (r.cfg->ipam_csv) {
+			char *w = xasprintf("ipam-csv %s", r.cfg->ipam_csv);
+			add_result(&r, ST_FIX, w)->status = "no-audit";
+			free(w);
+		}
 	} else {
 		if (!r.skip[ST_REPORT])
 			do_reports(&r, started);
@@ -657,10 +739,7 @@ static int run(struct app *app, int argc, char **argv)
 		rc = r.fail_hit ? 1 : 0;
 	}
 	struct db_run_findings f;
-	bool have_f = false, audited = false;
-	for (size_t i = 0; i < r.nres; i++)
-		if (r.res[i].stage == ST_AUDIT && (r.res[i].rc == 0 || r.res[i].rc == 1))
-			audited = true;
+	bool have_f = false;
 	if (app_open_db(app, 0, &db) == 0) {
 		char *js = stats_json(&r);
 		struct db_run_stats st = { .status = status, .duration_ms = ms, .loss = -1,
@@ -668,11 +747,16 @@ static int run(struct app *app, int argc, char **argv)
 		if (db_run_finish(db, id, &st) != IPD_OK)
 			log_warnx("cannot record the end of run %lld", (long long)id);
 		free(js);
-		have_f = audited && db_run_findings(db, id, &f) == IPD_OK;
+		db_runs_adopt(db, id);
+		have_f = audited && !r.skip[ST_AUDIT] && db_run_findings(db, id, &f) == IPD_OK;
 		db_close(db);
 	}
 	summary(&r, id, status, rc, ms, have_f ? &f : NULL);
 out:
+	if (r.life[0] >= 0) {
+		close(r.life[0]);
+		close(r.life[1]);
+	}
 	lock_release(&lk);
 	for (size_t i = 0; i < r.nres; i++)
 		free(r.res[i].what);

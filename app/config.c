@@ -132,7 +132,8 @@ static const char *const import_kinds[] = {
 /* Formats `ipdrift import --format` accepts (see its usage text). */
 static const char *const import_formats[] = {
 	"netbox-prefix", "native-subnets", "netbox-range", "native-ranges", "netbox", "phpipam",
-	"native", "isc-dhcpd", "kea4", "kea6", "dnsmasq", "zone", NULL,
+	"native", "isc-dhcpd", "kea4", "kea6", "dnsmasq", "zone", "native-allowlist",
+	"netbox-allowlist", NULL,
 };
 static const char *const report_formats[] = { "html", "csv", "json", "ndjson", NULL };
 
@@ -441,7 +442,7 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 	}
 	for (size_t i = 0; i < n; i++) {
 		const char *t = tok[i];
-		struct ipd_ip lo, hi, ip;
+		struct ipd_ip lo, hi;
 		struct ipd_prefix pfx;
 		char asn[16];
 		switch (k->type) {
@@ -475,8 +476,10 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 			}
 			break;
 		case V_ADDR6S:
-			if (!ipd_ip_parse(t, &ip) || ipd_ip_is_v4(&ip)) {
-				diag(p, p->line, "%s: \"%s\" is not an IPv6 address", k->key, t);
+			if (!ipd_range_parse(t, &lo, &hi) || ipd_ip_is_v4(&lo) ||
+			    (!strchr(t, '-') && strchr(t, '/'))) {
+				diag(p, p->line, "%s: \"%s\" is not an IPv6 address or range A-B",
+				     k->key, t);
 				continue;
 			}
 			break;

@@ -59,8 +59,34 @@ enum ipd_status db_vacuum(struct db *db)
 	return rc;
 }
 
+#define STAGE_KINDS "('import','sweep','listen','resolve','audit','report','fix','suppress')"
+
+int64_t db_runs_adopt(struct db *db, int64_t parent)
+{
+	sqlite3_stmt *st = db_prep(db,
+		"UPDATE runs SET parent_id = ?1 WHERE id > ?1 AND parent_id IS NULL"
+		" AND kind IN " STAGE_KINDS);
+	sqlite3_bind_int64(st, 1, parent);
+	int64_t n = -1;
+	if (db_step_done(db, st) == IPD_OK)
+		n = sqlite3_changes(db->h);
+	sqlite3_finalize(st);
+	return n;
+}
+
 int64_t db_runs_mark_interrupted(struct db *db)
 {
+	/* Stage rows that the watchdog's SIGTERM stopped (they record themselves
+	 * 'interrupted') go to the newest killed run before them. Rows still
+	 * 'running' without a parent are left alone: they may be a standalone
+	 * `ipdrift listen` that is very much alive. */
+	if (db_exec(db,
+		"UPDATE runs SET parent_id = (SELECT max(p.id) FROM runs p WHERE p.kind = 'run'"
+		"  AND p.status = 'running' AND p.id < runs.id)"
+		" WHERE parent_id IS NULL AND status = 'interrupted' AND kind IN " STAGE_KINDS
+		" AND EXISTS (SELECT 1 FROM runs p WHERE p.kind = 'run' AND p.status = 'running'"
+		"  AND p.id < runs.id)") != IPD_OK)
+		return -1;
 	sqlite3_stmt *st = db_prep(db,
 		"UPDATE runs SET status = 'interrupted', finished = coalesce(finished, ?1)"
 		" WHERE status = 'running' AND (kind = 'run' OR parent_id IN"

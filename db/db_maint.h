@@ -27,9 +27,19 @@ enum ipd_status db_vacuum(struct db *db);
 /*
  * After a crash or SIGKILL, run rows stay 'running'. The caller holds the run
  * lock, so no run is alive: mark 'running' rows of kind "run" and their
- * children 'interrupted'. Returns how many rows changed, or -1.
+ * children 'interrupted' -- first adopting the unlinked stage rows that
+ * recorded themselves 'interrupted' after the killed run started. Returns how many rows changed, or -1.
  */
 int64_t db_runs_mark_interrupted(struct db *db);
+
+/*
+ * Link the run rows that the stages of `parent` wrote without a parent (a
+ * stage may ignore struct app.parent_run): rows newer than the parent, of a
+ * stage kind, with no parent. The caller holds the run lock, so only a
+ * standalone command started by hand at the same time could be adopted by
+ * mistake. Returns the number adopted, or -1.
+ */
+int64_t db_runs_adopt(struct db *db, int64_t parent);
 
 /* Findings of the audits that ran under parent run `parent`, by state. */
 struct db_run_findings {

@@ -182,6 +182,7 @@ check_output() { # STAGE WHAT FILE
 		if [ -s "$3" ]; then ok "$1 $2: $(basename "$3") written ($(wc -c <"$3") bytes)"
 		else nok "$1 $2 reported $st but $3 is missing or empty"; fi ;;
 	not-implemented) skip "$1 $2 not implemented on main yet" ;;
+	no-audit) skip "$1 $2: no audit in this run (audit not implemented on main yet)" ;;
 	"") nok "$1 $2 not in the summary" ;;
 	*) nok "$1 $2: $st" ;;
 	esac

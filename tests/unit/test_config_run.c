@@ -195,10 +195,17 @@ static void marks_killed_runs_interrupted(void **state)
 	int64_t parent = db_run_start(db, "run", 0, NULL, NULL, NULL);
 	int64_t child = db_run_start(db, "sweep", parent, "eth0", NULL, NULL);
 	int64_t alone = db_run_start(db, "listen", 0, "eth0", NULL, NULL);
-	assert_true(parent > 0 && child > 0 && alone > 0);
+	/* a stage that ignored parent_run and stopped on the watchdog's SIGTERM */
+	int64_t stopped = db_run_start(db, "sweep", 0, "eth1", NULL, NULL);
+	struct db_run_stats st = { .status = "interrupted", .loss = -1 };
+	assert_int_equal(db_run_finish(db, stopped, &st), IPD_OK);
+	assert_true(parent > 0 && child > 0 && alone > 0 && stopped > 0);
 	assert_int_equal(db_runs_mark_interrupted(db), 2);
 	db_close(db);
-	assert_int_equal(count("SELECT count(*) FROM runs WHERE status='interrupted'"), 2);
+	assert_int_equal(count("SELECT count(*) FROM runs WHERE status='interrupted'"), 3);
+	char q[128];
+	snprintf(q, sizeof q, "SELECT parent_id FROM runs WHERE id=%lld", (long long)stopped);
+	assert_int_equal(count(q), parent);
 	/* a standalone `ipdrift listen` outside any run is left alone */
 	assert_int_equal(count("SELECT count(*) FROM runs WHERE status='running' AND kind='listen'"), 1);
 }
