@@ -128,6 +128,7 @@ start_named() {
 	cp "$FIX/zones/db.198.18.7.broken" "$d/db.198.18.7"
 	cp "$FIX/zones/db.empty" "$d/db.203.0.113"
 	cp "$FIX/zones/db.empty" "$d/db.198.51.100"
+	cp "$FIX/zones/db.empty" "$d/db.fe80"
 	tsig-keygen -a hmac-sha256 "$KEYNAME" >"$STATE/tsig.key"
 	chmod 600 "$STATE/tsig.key"
 	cat >"$d/named.conf" <<EOF
@@ -171,6 +172,8 @@ zone "5.18.198.in-addr.arpa" {
 zone "7.18.198.in-addr.arpa" { type primary; file "db.198.18.7"; };
 zone "113.0.203.in-addr.arpa" { type primary; file "db.203.0.113"; };
 zone "100.51.198.in-addr.arpa" { type primary; file "db.198.51.100"; };
+// fe80::/16: PTR lookups of link-local addresses get NXDOMAIN, not REFUSED.
+zone "0.8.e.f.ip6.arpa" { type primary; file "db.fe80"; };
 EOF
 	# Without -f/-g named daemonizes and writes the pid file itself.
 	nsx ns1 named -c "$d/named.conf" -n 2 2>>"$d/named.stderr" || true
