@@ -3,9 +3,14 @@
 observations and two audit runs with findings) for the report/fix golden
 tests. Hostile strings are deliberate. Zone data matches the BIND lab zone in
 tests/lab/test_fix_nsupdate.sh. Run: python3 gen_fixture.py > fixture.sql"""
-import ipaddress, json
+import ipaddress, json, sys
 
+# --t0 N: shift every time to end at N (a live store for `ipdrift audit`);
+# --no-findings: leave out the audit runs and findings (audit makes them).
 T0 = 1700000000  # 2023-11-14T22:13:20Z
+NO_FINDINGS = "--no-findings" in sys.argv
+if "--t0" in sys.argv:
+    T0 = int(sys.argv[sys.argv.index("--t0") + 1])
 
 def b(a):
     ip = ipaddress.ip_address(a)
@@ -39,9 +44,9 @@ INJECT = "evil.example.test. 300 A 192.0.2.58\nupdate delete web.example.test. A
 ins("runs", id=1, kind="import", started=T0 - 7200, finished=T0 - 7190, status="ok", duration_ms=10000)
 ins("runs", id=2, kind="sweep", started=T0 - 3600, finished=T0 - 3590, status="ok", iface="lab0",
     sensor="s1", sent=512, received=9, duration_ms=10000)
-ins("runs", id=3, kind="audit", started=T0 - 3500, finished=T0 - 3499, status="ok", duration_ms=800)
+if not NO_FINDINGS: ins("runs", id=3, kind="audit", started=T0 - 3500, finished=T0 - 3499, status="ok", duration_ms=800)
 ins("runs", id=4, kind="resolve", started=T0 - 60, finished=T0 - 50, status="ok", duration_ms=10000)
-ins("runs", id=5, kind="audit", started=T0, finished=T0 + 1, status="ok", duration_ms=1200,
+if not NO_FINDINGS: ins("runs", id=5, kind="audit", started=T0, finished=T0 + 1, status="ok", duration_ms=1200,
     args="audit --window 7d")
 
 # sources
@@ -99,7 +104,11 @@ for qname, qtype, status, ip, name in [
         ("20.2.0.192.in-addr.arpa.", "PTR", "nxdomain", "192.0.2.20", None),
         ("7.100.51.198.in-addr.arpa.", "PTR", "ok", "198.51.100.7", IMG),
         ("8.100.51.198.in-addr.arpa.", "PTR", "ok", "198.51.100.8", BIDI),
-        ("host1.example.test.", "A", "nxdomain", None, "host1.example.test.")]:
+        ("host1.example.test.", "A", "nxdomain", None, "host1.example.test."),
+        ("old.example.test.", "A", "ok", "192.0.2.99", "old.example.test."),
+        ("99.2.0.192.in-addr.arpa.", "PTR", "ok", "192.0.2.99", "old.example.test."),
+        ("0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.", "PTR", "nxdomain",
+         "2001:db8:0:1::20", None)]:
     ins("dns_answers", run_id=4, qname=qname, qtype=qtype, status=status, ip=b(ip) if ip else None,
         ip_text=ip, name=name, ttl=3600 if status == "ok" else None, server="127.0.0.1#10053", at=T0 - 55)
 
@@ -135,7 +144,11 @@ def dns(qname, qtype, status, answer=None):
     return {"qname": qname, "qtype": qtype, "status": status, "answer": answer, "ttl": 3600,
             "server": "127.0.0.1#10053", "at": T0 - 55}
 
-def finding(run, rule, sev, kind, subject, state, summary, ev, fix=None, first_run=None, sup=0, reason=None):
+def finding(run, rule, *a, **kw):
+    if not NO_FINDINGS:
+        finding_(run, rule, *a, **kw)
+
+def finding_(run, rule, sev, kind, subject, state, summary, ev, fix=None, first_run=None, sup=0, reason=None):
     ins("findings", run_id=run, fingerprint="%s|%s" % (rule, subject), rule=rule, severity=sev, subject_kind=kind,
         subject=subject, state=state, first_run=first_run or run, suppressed=sup, suppress_reason=reason,
         summary=summary, evidence=json.dumps(ev, ensure_ascii=False) if isinstance(ev, dict) else ev,

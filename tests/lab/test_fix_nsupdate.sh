@@ -1,0 +1,181 @@
+#!/bin/bash
+# nsupdate fix scripts end to end against BIND 9 in a network namespace this
+# script creates (rp-dns-PID, loopback only; named on 127.0.0.1:10053).
+#  1. store: tests/report/gen_fixture.py (live times, no findings) + the real
+#     `ipdrift audit` -> DNS findings with fixes; `ipdrift fix --nsupdate`
+#  2. `nsupdate -k KEY script` -> rc 0; dig shows every addressed record fixed;
+#     a hostile allocation hostname (nsupdate injection) changed nothing
+#  3. second application: rc 2 (prereqs fail), SOA serial and records unchanged
+#  4. fresh zones, records edited after the audit: the stale script refuses
+#     (rc 2) to delete or overwrite them; unrelated adds still apply
+# TAP output. Needs root (ip netns), named, nsupdate, dig.
+set -u
+cd "$(dirname "$0")/../.."
+BIN=${IPDRIFT:-$PWD/build/ipdrift}
+[ -x "$BIN" ] || BIN=$PWD/ipdrift
+NS=rp-dns-$$
+T=$(mktemp -d /tmp/ipd-fixns-XXXXXX)
+NAMED_PID=
+n=0 fail=0
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+cleanup() {
+	[ -n "$NAMED_PID" ] && kill "$NAMED_PID" 2>/dev/null && wait "$NAMED_PID" 2>/dev/null
+	ip netns del "$NS" 2>/dev/null
+	[ -n "${KEEP:-}" ] && echo "# kept $T" || rm -rf "$T"
+}
+trap cleanup EXIT
+for tool in named nsupdate dig tsig-keygen sqlite3; do
+	command -v $tool >/dev/null || { echo "ok 1 # SKIP $tool missing (scripts/install-deps.sh)"; echo "1..1"; exit 0; }
+done
+[ "$(id -u)" -eq 0 ] || { echo "ok 1 # SKIP needs root"; echo "1..1"; exit 0; }
+
+in_ns() { ip netns exec "$NS" "$@"; }
+q() { in_ns dig +short +norecurse -p 10053 @127.0.0.1 "$@" 2>/dev/null | sort | tr '\n' ' ' | sed 's/ $//'; }
+serial() { q "$1" SOA | awk '{print $3}'; }
+
+write_zones() {
+	local d=$1
+	mkdir -p "$d"
+	cp "$T/ipam-audit.key" "$d/"
+	cat >"$d/named.conf" <<'CONF'
+include "ipam-audit.key";
+options {
+    directory ".";
+    pid-file "named.pid";
+    session-keyfile none;
+    listen-on port 10053 { 127.0.0.1; };
+    listen-on-v6 { none; };
+    recursion no;
+    notify no;
+    dnssec-validation no;
+    allow-query { 127.0.0.1; };
+};
+controls { };
+zone "example.test" { type primary; file "db.example.test"; update-policy { grant ipam-audit zonesub ANY; }; };
+zone "2.0.192.in-addr.arpa" { type primary; file "db.192.0.2"; update-policy { grant ipam-audit zonesub PTR; }; };
+zone "1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa" { type primary; file "db.2001-db8-0-1"; allow-update { key ipam-audit; }; };
+CONF
+	cat >"$d/db.example.test" <<'Z'
+$ORIGIN example.test.
+$TTL 3600
+@       IN SOA  ns1 hostmaster ( 2024010101 3600 900 604800 300 )
+        IN NS   ns1
+ns1     IN A    127.0.0.1
+web     IN A    192.0.2.10
+        IN AAAA 2001:db8:0:1::10
+www     IN CNAME web
+old     IN A    192.0.2.99
+app     IN A    192.0.2.11
+Z
+	cat >"$d/db.192.0.2" <<'Z'
+$ORIGIN 2.0.192.in-addr.arpa.
+$TTL 3600
+@   IN SOA ns1.example.test. hostmaster.example.test. ( 2024010101 3600 900 604800 300 )
+    IN NS  ns1.example.test.
+10  IN PTR web.example.test.
+11  IN PTR wrong.example.test.
+99  IN PTR old.example.test.
+Z
+	cat >"$d/db.2001-db8-0-1" <<'Z'
+$ORIGIN 1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.
+$TTL 3600
+@   IN SOA ns1.example.test. hostmaster.example.test. ( 2024010101 3600 900 604800 300 )
+    IN NS  ns1.example.test.
+0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0 IN PTR web.example.test.
+Z
+}
+
+start_named() { # dir
+	[ -n "$NAMED_PID" ] && kill "$NAMED_PID" 2>/dev/null && wait "$NAMED_PID" 2>/dev/null
+	NAMED_PID=
+	named-checkconf -z "$1/named.conf" >/dev/null 2>&1 || (cd "$1" && named-checkconf -z named.conf >"$T/checkconf.log" 2>&1)
+	(cd "$1" && exec ip netns exec "$NS" named -g -c named.conf >"$1/named.log" 2>&1) &
+	NAMED_PID=$!
+	# ready when it serves the fresh zones (not a previous instance's state)
+	for _ in $(seq 100); do
+		[ "$(serial example.test)" = 2024010101 ] && [ "$(q old.example.test A)" = 192.0.2.99 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+ip netns add "$NS" && in_ns ip link set lo up && ok "namespace $NS (lo only)" || { nok "namespace"; exit 1; }
+tsig-keygen -a hmac-sha256 ipam-audit >"$T/ipam-audit.key" 2>/dev/null
+write_zones "$T/z1"
+start_named "$T/z1" && ok "named answers in $NS" || { nok "named answers"; cat "$T/z1/named.log" | tail -5 | sed 's/^/# /'; exit 1; }
+
+# --- store and audit ---
+python3 tests/report/gen_fixture.py --t0 "$(date +%s)" --no-findings >"$T/live.sql"
+DB=$T/ipdrift.db
+"$BIN" --db "$DB" init >/dev/null && sqlite3 "$DB" <"$T/live.sql" && "$BIN" --db "$DB" audit >"$T/audit.out" 2>&1 \
+	&& ok "ipdrift audit on the store" || nok "ipdrift audit on the store"
+# a hostile hostname with a fix, as a rule could emit it (nsupdate injection)
+sqlite3 "$DB" "INSERT INTO findings (run_id, fingerprint, rule, severity, subject_kind, subject, state, summary, fix)
+ SELECT max(id), 'missing-forward|evil', 'missing-forward', 'low', 'name', 'evil', 'new', 'hostile',
+ json_object('dns', json_array(json_object('op','add','zone',NULL,'name',
+   'evil.example.test. 300 A 192.0.2.58' || char(10) || 'update delete web.example.test. A' || char(10) || 'update add z',
+   'type','A','value','192.0.2.58','old',NULL)), 'ipam', json_array())
+ FROM runs WHERE kind='audit'"
+"$BIN" --db "$DB" fix --nsupdate --server 127.0.0.1:10053 -o "$T/fix.ns" 2>"$T/fix.err" \
+	&& ok "fix script written" || nok "fix script written ($(cat "$T/fix.err"))"
+grep -q '^; refused add owner is not a valid host name: evil.example.test. 300 A 192.0.2.58\\x0aupdate' "$T/fix.ns" \
+	&& ok "hostile name refused and listed" || nok "hostile name refused and listed"
+msgs=$(grep -c '^send$' "$T/fix.ns")
+[ "$msgs" -eq 6 ] && ok "6 messages (one per change)" || nok "6 messages (got $msgs)"
+grep -v '^;' "$T/fix.ns" | grep -q 'secret' && nok "no secret in the script" || ok "no secret in the script"
+
+s1=$(serial example.test) r1=$(serial 2.0.192.in-addr.arpa)
+in_ns nsupdate -k "$T/ipam-audit.key" "$T/fix.ns" >"$T/apply1.out" 2>&1; rc=$?
+[ $rc -eq 0 ] && ok "first application: nsupdate rc 0" || { nok "first application: nsupdate rc $rc"; sed 's/^/# /' "$T/apply1.out"; }
+chk() { # what expected query...
+	local what=$1 want=$2; shift 2
+	local got; got=$(q "$@")
+	[ "$got" = "$want" ] && ok "$what" || nok "$what: got '$got', want '$want'"
+}
+chk "missing PTR added" host1.example.test. 20.2.0.192.in-addr.arpa PTR
+chk "missing A added" 192.0.2.20 host1.example.test A
+chk "disagreeing PTR corrected" app.example.test. 11.2.0.192.in-addr.arpa PTR
+chk "stale A deleted" "" old.example.test A
+chk "stale PTR deleted" "" 99.2.0.192.in-addr.arpa PTR
+chk "missing v6 PTR added" host1.example.test. -x 2001:db8:0:1::20
+chk "web A untouched (injection not executed)" 192.0.2.10 web.example.test A
+chk "no record from the hostile name" "" evil.example.test A
+s2=$(serial example.test) r2=$(serial 2.0.192.in-addr.arpa)
+[ "$s2" != "$s1" ] && [ "$r2" != "$r1" ] && ok "SOA serials bumped by the changes ($s1->$s2, $r1->$r2)" || nok "SOA serials bumped"
+
+# the store audited again after the fix would no longer ask for these changes:
+# here checked directly by dig above (resolve is a separate stage)
+
+in_ns nsupdate -k "$T/ipam-audit.key" "$T/fix.ns" >"$T/apply2.out" 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "second application: rc 2 (prerequisites fail)" || nok "second application: rc $rc"
+fails=$(grep -cE 'update failed: (NXRRSET|YXRRSET)' "$T/apply2.out")
+[ "$fails" -eq 6 ] && ok "every message refused by its prerequisite ($fails)" || { nok "every message refused ($fails of 6)"; sed 's/^/# /' "$T/apply2.out"; }
+[ "$(serial example.test)" = "$s2" ] && [ "$(serial 2.0.192.in-addr.arpa)" = "$r2" ] \
+	&& ok "SOA serials unchanged by the second application" || nok "SOA serials unchanged"
+chk "records unchanged after the second application" app.example.test. 11.2.0.192.in-addr.arpa PTR
+
+# --- stale script against records edited after the audit ---
+write_zones "$T/z2"
+start_named "$T/z2" && ok "fresh zones loaded" || nok "fresh zones loaded"
+cat >"$T/edit.ns" <<'ED'
+server 127.0.0.1 10053
+zone example.test.
+update delete old.example.test. A
+update add old.example.test. 3600 A 192.0.2.98
+send
+zone 2.0.192.in-addr.arpa.
+update delete 11.2.0.192.in-addr.arpa. PTR
+update add 11.2.0.192.in-addr.arpa. 3600 PTR other.example.test.
+send
+ED
+in_ns nsupdate -k "$T/ipam-audit.key" "$T/edit.ns" >"$T/edit.out" 2>&1 && ok "admin edits after the audit applied" || { nok "admin edits applied"; sed "s/^/# /" "$T/edit.out"; }
+in_ns nsupdate -k "$T/ipam-audit.key" "$T/fix.ns" >"$T/apply3.out" 2>&1; rc=$?
+[ $rc -eq 2 ] && ok "stale script: rc 2" || nok "stale script: rc $rc"
+chk "stale script did not delete the changed A" 192.0.2.98 old.example.test A
+chk "stale script did not overwrite the changed PTR" other.example.test. 11.2.0.192.in-addr.arpa PTR
+chk "stale script still deleted the unchanged PTR" "" 99.2.0.192.in-addr.arpa PTR
+chk "stale script still added the missing PTR" host1.example.test. 20.2.0.192.in-addr.arpa PTR
+
+echo "1..$n"
+[ "$fail" -eq 0 ]
