@@ -117,6 +117,18 @@ static void add_int(struct strv *av, const struct command *cmd, const char *opt,
 	add_opt(av, cmd, opt, buf);
 }
 
+/* Stages that document --parent-run record their run row under ours (the
+ * others are linked afterwards, see db_runs_adopt). */
+static void add_parent(struct runctx *r, struct strv *av, const struct command *cmd)
+{
+	if (documents(cmd, "--parent-run")) {
+		char id[32];
+		snprintf(id, sizeof id, "%lld", (long long)r->app->parent_run);
+		strv_push(av, "--parent-run");
+		strv_push(av, id);
+	}
+}
+
 /* Under run --quiet, stages that have --quiet get it (no per-host lists or
  * summaries in the journal); the option is optional, so no warning. */
 static void add_quiet(struct runctx *r, struct strv *av, const struct command *cmd)
@@ -292,6 +304,7 @@ static void do_import(struct runctx *r)
 		if (im->origin)
 			add_opt(&av, &cmd_import, "--origin", im->origin);
 		add_quiet(r, &av, &cmd_import);
+		add_parent(r, &av, &cmd_import);
 		char *what = xasprintf("%s %s", im->kind, im->path);
 		stage(r, ST_IMPORT, what, &cmd_import, &av);
 		free(what);
@@ -327,6 +340,13 @@ static pid_t start_listen(struct runctx *r, size_t *xi, long *t0)
 		add_opt(&av, &cmd_listen, "--no-promisc", NULL);
 	if (c->user)
 		add_opt(&av, &cmd_listen, "--user", c->user);
+	for (size_t i = 0; i < c->listen_prefix.n; i++)
+		add_opt(&av, &cmd_listen, "--prefix", c->listen_prefix.v[i]);
+	if (c->sensor)
+		add_opt(&av, &cmd_listen, "--sensor", c->sensor);
+	if (c->listen_flush)
+		add_int(&av, &cmd_listen, "--flush", c->listen_flush);
+	add_parent(r, &av, &cmd_listen);
 	add_quiet(r, &av, &cmd_listen);
 	strv_free(&ifs);
 	/* An index, not a pointer: the sweeps' results grow the array. */
@@ -368,6 +388,7 @@ static void do_sweeps(struct runctx *r)
 		if (r->cfg->user)
 			add_opt(&av, &cmd_sweep, "--user", r->cfg->user);
 		add_quiet(r, &av, &cmd_sweep);
+		add_parent(r, &av, &cmd_sweep);
 		char *what = xasprintf("%s (%s)", s->name, s->iface);
 		stage(r, ST_SWEEP, what, &cmd_sweep, &av);
 		free(what);
@@ -417,6 +438,7 @@ static void do_resolve(struct runctx *r)
 	if (c->dns_tries)
 		add_int(&av, &cmd_resolve, "--tries", c->dns_tries);
 	add_quiet(r, &av, &cmd_resolve);
+	add_parent(r, &av, &cmd_resolve);
 	stage(r, ST_RESOLVE, NULL, &cmd_resolve, &av);
 }
 
@@ -439,6 +461,19 @@ static void do_audit(struct runctx *r)
 		add_int(&av, &cmd_audit, "--stale-days", c->stale_days);
 	if (c->exhaustion)
 		add_int(&av, &cmd_audit, "--exhaustion", c->exhaustion);
+	if (c->stale_sweeps)
+		add_int(&av, &cmd_audit, "--stale-sweeps", c->stale_sweeps);
+	if (c->passive_coverage == 1)
+		add_opt(&av, &cmd_audit, "--passive-coverage", NULL);
+	if (c->conflict_window)
+		add_opt(&av, &cmd_audit, "--conflict-window", c->conflict_window);
+	for (size_t i = 0; i < c->severity.n; i++)
+		add_opt(&av, &cmd_audit, "--severity", c->severity.v[i]);
+	for (size_t i = 0; i < c->disable.n; i++)
+		add_opt(&av, &cmd_audit, "--disable", c->disable.v[i]);
+	if (c->mac_vendors)
+		add_opt(&av, &cmd_audit, "--mac-vendors", c->mac_vendors);
+	add_parent(r, &av, &cmd_audit);
 	if (c->geoip_db)
 		add_opt(&av, &cmd_audit, "--geoip-db", c->geoip_db);
 	if (c->asn_db)

@@ -18,6 +18,7 @@
 
 #include "../common/addr.h"
 #include "../common/xmem.h"
+#include "../reconcile/rules.h"
 
 const char *const config_severities[] = { "critical", "high", "medium", "low", "info", NULL };
 
@@ -68,6 +69,9 @@ enum vtype {
 	V_SEVERITY,
 	V_IPAM_FMT,  /* netbox native */
 	V_HOSTPORT,  /* host[:port] for nsupdate */
+	V_DURATION,  /* N[smhd] */
+	V_RULESEVS,  /* list of RULE=SEV */
+	V_RULES,     /* list of rule ids */
 };
 
 struct keydef {
@@ -85,6 +89,7 @@ static const struct keydef keys[] = {
 	{ S_GLOBAL, "database", V_PATH, C(database), 0, 0 },
 	{ S_GLOBAL, "lock", V_PATH, C(lock), 0, 0 },
 	{ S_GLOBAL, "user", V_WORD, C(user), 0, 0 },
+	{ S_GLOBAL, "sensor", V_WORD, C(sensor), 0, 0 },
 
 	{ S_SEGMENT, "interface", V_IFACE, G(iface), 0, 0 },
 	{ S_SEGMENT, "targets", V_TARGETS, G(targets), 0, 0 },
@@ -100,6 +105,8 @@ static const struct keydef keys[] = {
 	{ S_LISTEN, "window", V_INT, C(listen_window), 0, 86400 },
 	{ S_LISTEN, "interfaces", V_IFACES, C(listen_ifaces), 0, 0 },
 	{ S_LISTEN, "promisc", V_BOOL, C(listen_promisc), 0, 0 },
+	{ S_LISTEN, "prefix", V_PREFIXES, C(listen_prefix), 0, 0 },
+	{ S_LISTEN, "flush", V_INT, C(listen_flush), 1, 86400 },
 
 	{ S_DNS, "enabled", V_BOOL, C(dns_enabled), 0, 0 },
 	{ S_DNS, "servers", V_SERVERS, C(dns_servers), 0, 0 },
@@ -111,6 +118,12 @@ static const struct keydef keys[] = {
 
 	{ S_AUDIT, "stale_days", V_INT, C(stale_days), 1, 36500 },
 	{ S_AUDIT, "exhaustion", V_INT, C(exhaustion), 1, 100 },
+	{ S_AUDIT, "stale_sweeps", V_INT, C(stale_sweeps), 1, 10000 },
+	{ S_AUDIT, "passive_coverage", V_BOOL, C(passive_coverage), 0, 0 },
+	{ S_AUDIT, "conflict_window", V_DURATION, C(conflict_window), 0, 0 },
+	{ S_AUDIT, "severity", V_RULESEVS, C(severity), 0, 0 },
+	{ S_AUDIT, "disable", V_RULES, C(disable), 0, 0 },
+	{ S_AUDIT, "mac_vendors", V_PATH_IN, C(mac_vendors), 0, 0 },
 	{ S_AUDIT, "suppressions", V_PATH_IN, C(suppressions), 0, 0 },
 	{ S_AUDIT, "fail_on", V_SEVERITY, C(fail_on), 0, 0 },
 	{ S_AUDIT, "geoip_db", V_PATH_IN, C(geoip_db), 0, 0 },
@@ -231,6 +244,12 @@ static bool valid_word(const char *s, size_t max)
 		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
 			return false;
 	return true;
+}
+
+/* A rule id of audit's rule table (`ipdrift audit --list-rules`). */
+static bool valid_rule(const char *s)
+{
+	return rule_find(s) >= 0;
 }
 
 static bool parse_long(const char *s, long *v)
@@ -418,6 +437,24 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 		}
 		*(char **)field = xstrdup(v);
 		return;
+	case V_DURATION: {
+		long x;
+		size_t len = strlen(v);
+		char num[24];
+		bool unit = len > 1 && strchr("smhd", v[len - 1]);
+		if (len >= sizeof num) {
+			diag(p, p->line, "%s: expected N, Ns, Nm, Nh or Nd, not \"%s\"", k->key, v);
+			return;
+		}
+		memcpy(num, v, len - unit);
+		num[len - unit] = '\0';
+		if (!parse_long(num, &x) || x < 1 || x > 100000000) {
+			diag(p, p->line, "%s: expected N, Ns, Nm, Nh or Nd, not \"%s\"", k->key, v);
+			return;
+		}
+		*(char **)field = xstrdup(v);
+		return;
+	}
 	case V_HOSTPORT:
 		if (!valid_hostport(v)) {
 			diag(p, p->line, "%s: expected HOST[:PORT], not \"%s\"", k->key, v);
@@ -496,6 +533,29 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 				continue;
 			}
 			break;
+		case V_RULES:
+			if (!valid_rule(t)) {
+				diag(p, p->line, "%s: \"%s\" is not a rule id (see"
+				     " `ipdrift audit --list-rules`)", k->key, t);
+				continue;
+			}
+			break;
+		case V_RULESEVS: {
+			const char *eq = strchr(t, '=');
+			char rule[64];
+			if (!eq || (size_t)(eq - t) >= sizeof rule) {
+				diag(p, p->line, "%s: expected RULE=SEVERITY, not \"%s\"", k->key, t);
+				continue;
+			}
+			memcpy(rule, t, (size_t)(eq - t));
+			rule[eq - t] = '\0';
+			if (!valid_rule(rule) || !config_is_severity(eq + 1)) {
+				diag(p, p->line, "%s: expected RULE=SEVERITY (a rule of"
+				     " `ipdrift audit --list-rules`; critical high medium low info), not \"%s\"", k->key, t);
+				continue;
+			}
+			break;
+		}
 		case V_ASNS:
 			if (!valid_asn(t, asn, sizeof asn)) {
 				diag(p, p->line, "%s: \"%s\" is not an AS number", k->key, t);
@@ -514,7 +574,7 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 static bool is_list(enum vtype t)
 {
 	return t == V_IFACES || t == V_TARGETS || t == V_ADDR6S || t == V_SERVERS ||
-	       t == V_PREFIXES || t == V_ASNS;
+	       t == V_PREFIXES || t == V_ASNS || t == V_RULES || t == V_RULESEVS;
 }
 
 /* [import] KIND = PATH [FORMAT] [source=NAME] [origin=ZONE] */
@@ -721,7 +781,8 @@ static void key_line(struct parser *p, char *s)
 		return;
 	}
 	if (p->sect == S_GLOBAL)
-		diag(p, p->line, "unknown key \"%s\" (before any section: database, lock, user)", key);
+		diag(p, p->line, "unknown key \"%s\" (before any section: database, lock, user,"
+		     " sensor)", key);
 	else if (p->sect == S_SEGMENT)
 		diag(p, p->line, "unknown key \"%s\" in [segment %s]", key, p->seg->name);
 	else
@@ -776,6 +837,7 @@ int config_load(const char *path, FILE *errf, struct config **out)
 	struct config *cfg = xcalloc(1, sizeof *cfg);
 	cfg->file = xstrdup(path);
 	cfg->listen_promisc = -1;
+	cfg->passive_coverage = -1;
 	cfg->dns_enabled = 1;
 	cfg->dns_verify_zones = -1;
 	cfg->nsupdate_ttl = -1;
@@ -839,6 +901,12 @@ void config_free(struct config *c)
 	free(c->database);
 	free(c->lock);
 	free(c->user);
+	free(c->sensor);
+	strv_free(&c->listen_prefix);
+	free(c->conflict_window);
+	strv_free(&c->severity);
+	strv_free(&c->disable);
+	free(c->mac_vendors);
 	for (size_t i = 0; i < c->nseg; i++) {
 		struct cfg_segment *s = &c->seg[i];
 		free(s->name);

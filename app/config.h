@@ -55,6 +55,7 @@ struct config {
 	char *database;     /* NULL = --db / $IPDRIFT_DB / ./ipdrift.db */
 	char *lock;         /* NULL = DATABASE.lock */
 	char *user;         /* sweep/listen drop to this user when started as root */
+	char *sensor;       /* listen --sensor */
 	/* [segment NAME] */
 	struct cfg_segment *seg;
 	size_t nseg;
@@ -62,6 +63,8 @@ struct config {
 	int listen_window;        /* seconds; 0 = no passive listening */
 	struct strv listen_ifaces; /* empty = every segment's interface */
 	int listen_promisc;       /* -1/0/1 */
+	struct strv listen_prefix; /* expected prefixes for the bogon check */
+	int listen_flush;         /* seconds; 0 = default */
 	/* [dns] */
 	int dns_enabled;          /* default 1 */
 	struct strv dns_servers;
@@ -74,6 +77,12 @@ struct config {
 	/* [audit] */
 	int stale_days;           /* 0 = default */
 	int exhaustion;           /* percent; 0 = default */
+	int stale_sweeps;         /* 0 = default */
+	int passive_coverage;     /* -1/0/1 */
+	char *conflict_window;    /* "3600", "30m", "24h", "7d" */
+	struct strv severity;     /* RULE=SEV */
+	struct strv disable;      /* rule ids */
+	char *mac_vendors;
 	char *suppressions;
 	char *fail_on;            /* severity or NULL */
 	char *geoip_db, *asn_db;

@@ -88,6 +88,11 @@ address,status,dns_name,description
 192.0.2.10/24,active,h1.example.test,web server
 192.0.2.12/24,active,gone.example.test,allocated but absent
 EOF
+cat >"$TMP/etc/prefixes.csv" <<'EOF'
+prefix,status,description
+192.0.2.0/24,active,lab LAN
+2001:db8:0:1::/64,active,lab LAN v6
+EOF
 cat >"$TMP/etc/suppressions" <<'EOF'
 EOF
 write_conf() { # write_conf FILE WINDOW RATE
@@ -111,6 +116,7 @@ timeout = 300
 tries = 1
 
 [import]
+subnets = prefixes.csv netbox-prefix source=netbox-prefixes
 allocations = ip-addresses.csv netbox source=netbox
 
 [audit]
@@ -124,6 +130,7 @@ csv = $TMP/out/audit.csv
 
 [fix]
 nsupdate = $TMP/out/dns-fixes.nsupdate
+server = 192.0.2.53
 ipam_csv = $TMP/out/ipam-fixes.csv
 ipam_format = netbox
 EOF
@@ -207,7 +214,8 @@ st=$(stage_status import)
 case $st in
 ok)
 	a=$(sqlite3 "$db" "SELECT count(*) FROM allocations")
-	[ "$a" = 3 ] && ok "import: 3 allocations" || nok "import: $a allocations" ;;
+	b=$(sqlite3 "$db" "SELECT count(*) FROM subnets")
+	[ "$a" = 3 ] && [ "$b" = 2 ] && ok "import: 2 subnets, 3 allocations" || nok "import: $b subnets, $a allocations" ;;
 not-implemented) skip "import not implemented on main yet" ;;
 *) nok "import: ${st:-missing}" ;;
 esac
