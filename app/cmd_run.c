@@ -418,6 +418,23 @@ static void do_wire(struct runctx *r)
 	}
 }
 
+static void resolve_common(struct runctx *r, struct strv *av)
+{
+	struct config *c = r->cfg;
+	for (size_t i = 0; i < c->dns_servers.n; i++)
+		add_opt(av, &cmd_resolve, "--server", c->dns_servers.v[i]);
+	if (c->dns_concurrency)
+		add_int(av, &cmd_resolve, "--concurrency", c->dns_concurrency);
+	if (c->dns_timeout_ms)
+		add_int(av, &cmd_resolve, "--timeout", c->dns_timeout_ms);
+	if (c->dns_tries)
+		add_int(av, &cmd_resolve, "--tries", c->dns_tries);
+	if (c->dns_forward == 0)
+		add_opt(av, &cmd_resolve, "--no-forward", NULL);
+	add_parent(r, av, &cmd_resolve);
+	add_quiet(r, av, &cmd_resolve);
+}
+
 static void do_resolve(struct runctx *r)
 {
 	struct config *c = r->cfg;
@@ -425,21 +442,23 @@ static void do_resolve(struct runctx *r)
 		return;
 	struct strv av = { 0 };
 	strv_push(&av, "resolve");
-	for (size_t i = 0; i < c->dns_servers.n; i++)
-		add_opt(&av, &cmd_resolve, "--server", c->dns_servers.v[i]);
-	for (size_t i = 0; i < c->dns_ptr.n; i++)
-		add_opt(&av, &cmd_resolve, "--ptr", c->dns_ptr.v[i]);
 	if (c->dns_verify_zones == 1)
 		add_opt(&av, &cmd_resolve, "--verify-zones", NULL);
-	if (c->dns_concurrency)
-		add_int(&av, &cmd_resolve, "--concurrency", c->dns_concurrency);
-	if (c->dns_timeout_ms)
-		add_int(&av, &cmd_resolve, "--timeout", c->dns_timeout_ms);
-	if (c->dns_tries)
-		add_int(&av, &cmd_resolve, "--tries", c->dns_tries);
-	add_quiet(r, &av, &cmd_resolve);
-	add_parent(r, &av, &cmd_resolve);
+	resolve_common(r, &av);
 	stage(r, ST_RESOLVE, NULL, &cmd_resolve, &av);
+	/* `resolve --ptr` replaces the inventory lookups: a second pass. */
+	if (c->dns_ptr.n) {
+		struct strv pv = { 0 };
+		struct sbuf what = SBUF_INIT;
+		strv_push(&pv, "resolve");
+		for (size_t i = 0; i < c->dns_ptr.n; i++) {
+			add_opt(&pv, &cmd_resolve, "--ptr", c->dns_ptr.v[i]);
+			sbuf_printf(&what, "%sptr %s", i ? ", " : "", c->dns_ptr.v[i]);
+		}
+		resolve_common(r, &pv);
+		stage(r, ST_RESOLVE, sbuf_str(&what), &cmd_resolve, &pv);
+		sbuf_free(&what);
+	}
 }
 
 static void do_suppress(struct runctx *r)

@@ -115,6 +115,7 @@ static const struct keydef keys[] = {
 	{ S_DNS, "concurrency", V_INT, C(dns_concurrency), 1, 10000 },
 	{ S_DNS, "ptr", V_PREFIXES, C(dns_ptr), 0, 0 },
 	{ S_DNS, "verify_zones", V_BOOL, C(dns_verify_zones), 0, 0 },
+	{ S_DNS, "forward", V_BOOL, C(dns_forward), 0, 0 },
 
 	{ S_AUDIT, "stale_days", V_INT, C(stale_days), 1, 36500 },
 	{ S_AUDIT, "exhaustion", V_INT, C(exhaustion), 1, 100 },
@@ -840,6 +841,7 @@ int config_load(const char *path, FILE *errf, struct config **out)
 	cfg->passive_coverage = -1;
 	cfg->dns_enabled = 1;
 	cfg->dns_verify_zones = -1;
+	cfg->dns_forward = -1;
 	cfg->nsupdate_ttl = -1;
 	struct parser p = { .cfg = cfg, .file = path, .dir = dir_of(path), .errf = errf,
 			    .sect = S_GLOBAL };

@@ -71,6 +71,7 @@ struct config {
 	int dns_timeout_ms, dns_tries, dns_concurrency; /* 0 = default */
 	struct strv dns_ptr;
 	int dns_verify_zones;     /* -1/0/1 */
+	int dns_forward;          /* -1/0/1: A/AAAA of PTR targets */
 	/* [import] */
 	struct cfg_import *imports;
 	size_t nimports;
