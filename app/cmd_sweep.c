@@ -747,7 +747,7 @@ const struct command cmd_sweep = {
 	.usage = "usage: ipdrift sweep [-i IFACE] [TARGET...] [options]\n"
 		 "\nTARGET: CIDR, range a-b (or a-N in the last octet), address, or @FILE (one\n"
 		 "per line, # comments). Default: the interface's own IPv4 prefixes (up to /16),\n"
-		 "as arp-scan --localnet. IPv6: ff02::1 is pinged (from the link-local and, when\n"
+		 "like arp-scan's localnet mode. IPv6: ff02::1 is pinged (from the link-local and, when\n"
 		 "present, a global address), and every --target6 plus every IPv6 allocation in\n"
 		 "the store gets a Neighbor Solicitation to its solicited-node group.\n"
 		 "  -i, --interface IFACE   interface to probe on (default: first one up)\n"

@@ -87,7 +87,7 @@ timeit() {
 		t0=$(now)
 		ip netns exec "$S" "$@" >"$TMP/out" 2>"$TMP/err"
 		t1=$(now)
-		times="$times $(echo "$t1 - $t0" | bc -l)"
+		times="$times $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
 		f=$(found "$TMP/out" "$live")
 		[ "$f" -lt "$minf" ] && minf=$f
 	done
@@ -96,7 +96,11 @@ timeit() {
 	echo "$name $med $minf"
 }
 
-declare -A T
+# what ipdrift itself said about its last run (loss = share of answers that
+# needed a retry)
+ipd_last() {
+	sqlite3 "$TMP/bench.db" "select printf('#   ipdrift run: %d frames sent (%d retries), %d replies, first-pass loss %.2f%%, %s', sent, retries, received, 100.0 * loss, stats) from runs where kind = 'sweep' order by id desc limit 1" 2>/dev/null
+}
 report() { # CASE PRESENT; reads "name median found" lines on stdin
 	local case=$1 present=$2 ref=""
 	local lines
@@ -104,7 +108,7 @@ report() { # CASE PRESENT; reads "name median found" lines on stdin
 	ref=$(echo "$lines" | awk '$1 == "arp-scan-100M" { print $2 }')
 	echo "$lines" | while read -r name med f; do
 		local ratio="-"
-		[ -n "$ref" ] && ratio=$(printf '%.2fx' "$(echo "$med / $ref" | bc -l)")
+		[ -n "$ref" ] && ratio=$(awk -v a="$med" -v b="$ref" 'BEGIN { printf "%.2fx", a / b }')
 		printf '%-10s %-26s %9.3f s  found %6s / %-6s  vs arp-scan 100M: %s\n' "$case" "$name" "$med" "$f" "$present" "$ratio"
 	done
 }
@@ -119,6 +123,7 @@ for n in 1000 10000; do
 	present=$(wc -l <"$TMP/live")
 	{
 		timeit "ipdrift-fast" "$RUNS" "$TMP/live" $IPD --no-ipv6 198.18.0.0/16
+		ipd_last >&2
 		timeit "ipdrift-fast(tx-ring)" "$RUNS" "$TMP/live" $IPD --tx ring --no-ipv6 198.18.0.0/16
 		timeit "arp-scan-100M" "$RUNS" "$TMP/live" arp-scan -I eth0 -x --bandwidth=100M 198.18.0.0/16
 		if [ "$SLOW" = 1 ]; then
@@ -137,6 +142,7 @@ ip -n "$H" -4 addr show dev eth0 | awk '/inet /{ sub("/.*", "", $2); print $2 }'
 present=$(wc -l <"$TMP/live")
 {
 	timeit "ipdrift-fast" "$RUNS" "$TMP/live" $IPD --no-ipv6 198.18.7.0/24
+	ipd_last >&2
 	timeit "ipdrift-default(1000pps)" "$RUNS" "$TMP/live" $BIN --db "$TMP/bench.db" -q sweep -i eth0 --no-ipv6 198.18.7.0/24
 	timeit "arp-scan-100M" "$RUNS" "$TMP/live" arp-scan -I eth0 -x --bandwidth=100M 198.18.7.0/24
 	timeit "arp-scan-default" "$RUNS" "$TMP/live" arp-scan -I eth0 -x 198.18.7.0/24
@@ -150,5 +156,6 @@ present=$(wc -l <"$TMP/live6")
 cp "$TMP/live6" "$TMP/list6"
 {
 	timeit "ipdrift-fast-v6" "$RUNS" "$TMP/live6" $IPD --no-ipv4 @"$TMP/list6"
+	ipd_last >&2
 	timeit "nmap-6-sn" "$RUNS" "$TMP/live6" nmap -6 -sn -n -e eth0 -iL "$TMP/list6"
 } | report "v6:712" "$present"

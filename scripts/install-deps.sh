@@ -7,7 +7,7 @@ set -eu
 PKGS="
 build-essential pkg-config make gcc clang
 libpcap-dev libnet1-dev libc-ares-dev libsqlite3-dev libmaxminddb-dev libssl-dev
-libcmocka-dev libcap-dev
+libcmocka-dev libcap-dev libcap2-bin
 sqlite3 ieee-data
 bind9 bind9-dnsutils bind9-utils
 iproute2 iputils-ping iputils-arping ndisc6 procps psmisc

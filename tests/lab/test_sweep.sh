@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # Lab test for `ipdrift sweep` (TAP). Builds its own namespaces, prefix "sw"
 # (override with IPD_LAB): a bridge in sw-br, a scanner in sw-scan and hosts
 # sw-h1..sw-h6 with distinct MACs; h3 and h4 share 198.51.100.13 (the planted
@@ -70,7 +70,7 @@ for k in 1 2 3 4 6; do ip -n "$P-h$k" link set eth0 up; done
 # h5 stays down: configured, but its link is not up.
 sleep 1 # link-local addresses
 
-echo "1..21"
+echo "1..22"
 DB="$TMP/ipdrift.db"
 sw() { ip netns exec "$P-scan" "$BIN" --db "$DB" sweep -i eth0 "$@"; }
 
@@ -138,4 +138,14 @@ ip netns exec "$P-scan" "$BIN" --db "$DB" -vv sweep -i eth0 --fast --no-ipv6 198
 check "as root: privileges dropped to nobody before probing" "grep -q 'dropped root to nobody' $TMP/verb"
 check "default (paced) mode finds the same IPv4 hosts" \
 	"sw --no-ipv6 -q --rate 2000 --retries 1 --timeout 200 198.51.100.0/24 | grep -c '^198.51.100.1[1-3]' | grep -qx 4"
+# progress bar: only on a TTY, coloured unless NO_COLOR / TERM=dumb
+if command -v script >/dev/null; then
+	tty_sweep() { ip netns exec "$P-scan" env "$@" script -qec "$BIN --db $DB sweep -i eth0 --no-ipv6 --rate 400 --retries 0 --timeout 20 198.51.100.0/25" /dev/null; }
+	tty_sweep TERM=xterm >"$TMP/tty1" 2>&1
+	tty_sweep TERM=xterm NO_COLOR=1 >"$TMP/tty2" 2>&1
+	check "progress bar on a TTY, coloured; plain with NO_COLOR; none when not a TTY" \
+		"grep -q 'pass 1/1 .*found' $TMP/tty1 && grep -q \$'\\033\\[32m' $TMP/tty1 && grep -q 'pass 1/1' $TMP/tty2 && ! grep -q \$'\\033\\[32m' $TMP/tty2 && ! grep -q 'pass 1/' $TMP/err1"
+else
+	ok "progress bar # SKIP no script(1)"
+fi
 [ "$fail" = 0 ]
