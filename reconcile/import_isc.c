@@ -100,7 +100,9 @@ static enum tk next(struct lex *l)
 		l->p++;
 		return l->t = T_STR;
 	}
-	while (l->p < l->end && !strchr(" \t\r\n{};\"#", *l->p))
+	/* strchr() matches the terminating NUL: test NUL bytes separately so a
+	 * NUL is word data and the lexer always advances. */
+	while (l->p < l->end && (*l->p == '\0' || !strchr(" \t\r\n{};\"#", *l->p)))
 		vput(l, *l->p++);
 	return l->t = T_WORD;
 }
