@@ -55,9 +55,10 @@ static bool parse_server(const char *s, char *host, size_t hlen, int *port)
 	struct ipd_ip ip;
 	if (!ipd_ip_parse(h, &ip) && !hostname_valid_nsupdate(h, strlen(h)))
 		return false;
-	if (strlen(h) >= hlen)
+	size_t hl = strlen(h);
+	if (hl >= hlen)
 		return false;
-	snprintf(host, hlen, "%s", h);
+	memcpy(host, h, hl + 1); /* length checked; snprintf trips -Wformat-truncation at -O1 */
 	if (*port == 53)
 		*port = 0;
 	return true;
