@@ -347,7 +347,8 @@ static int run(struct app *app, int argc, char **argv)
 			rc = EX_IOERR;
 			goto done;
 		}
-		l.w = db_writer_new(db, 0);
+		/* Large batches: a capture writes tens of thousands of rows at once. */
+		l.w = db_writer_new(db, 50000);
 	}
 	struct passive_opts po = {
 		.sensor = sensor,

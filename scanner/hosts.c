@@ -1,21 +1,17 @@
-/* Host table (see hosts.h): open addressing, linear probing, power-of-two size. */
+/* Host table (see hosts.h): open addressing, linear probing, power-of-two
+ * size, entries stored in the slots. */
 #include "hosts.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../common/xmem.h"
 
-struct slot {
-	uint32_t hash;   /* low 32 bits of the hash, to skip most key compares */
-	uint32_t idx;    /* index + 1 into hosts; 0 = empty */
-};
-
 struct hosts {
-	struct slot *slots;
+	struct host *t;
 	size_t mask;     /* nslots - 1 */
-	struct host *v;
-	size_t n, cap;
+	size_t n;
 };
 
 /* SplitMix64 / MurmurHash3 fmix64 finaliser: every input bit affects every
@@ -38,16 +34,40 @@ uint64_t hosts_hash(const struct ipd_ip *ip, int vlan)
 	return fmix64(a ^ fmix64(b ^ ((uint64_t)(uint32_t)vlan << 32 | 0x9e3779b9u)));
 }
 
+/* Zeroed, 2 MB aligned, and transparent huge pages asked for when large:
+ * lookups are random over megabytes, and TLB misses cost as much as the
+ * cache misses themselves. */
+static void *big_calloc(size_t n, size_t size)
+{
+	size_t bytes = n * size;
+	if (size && bytes / size != n)
+		abort();
+	if (bytes < (1u << 21)) {
+		void *p = NULL;
+		if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
+			abort();
+		memset(p, 0, bytes);
+		return p;
+	}
+	void *p = NULL;
+	size_t rounded = (bytes + (1u << 21) - 1) & ~(size_t)((1u << 21) - 1);
+	if (posix_memalign(&p, 1u << 21, rounded) != 0)
+		abort();
+#ifdef MADV_HUGEPAGE
+	madvise(p, rounded, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, rounded);
+	return p;
+}
+
 struct hosts *hosts_new(size_t hint)
 {
 	struct hosts *h = xcalloc(1, sizeof *h);
 	size_t ns = 64;
 	while (ns < hint * 2)
 		ns <<= 1;
-	h->slots = xcalloc(ns, sizeof *h->slots);
+	h->t = big_calloc(ns, sizeof *h->t);
 	h->mask = ns - 1;
-	h->cap = hint > 16 ? hint : 16;
-	h->v = xcalloc(h->cap, sizeof *h->v);
 	return h;
 }
 
@@ -55,14 +75,14 @@ void hosts_free(struct hosts *h)
 {
 	if (!h)
 		return;
-	for (size_t i = 0; i < h->n; i++)
-		free(h->v[i].obs);
-	free(h->v);
-	free(h->slots);
+	for (size_t i = 0; i <= h->mask; i++)
+		if (h->t[i].flags & HOST_USED)
+			free(h->t[i].extra);
+	free(h->t);
 	free(h);
 }
 
-static bool key_eq(const struct host *e, const struct ipd_ip *ip, int vlan)
+static inline bool key_eq(const struct host *e, const struct ipd_ip *ip, int vlan)
 {
 	return e->vlan == vlan && memcmp(e->ip.b, ip->b, 16) == 0;
 }
@@ -70,77 +90,97 @@ static bool key_eq(const struct host *e, const struct ipd_ip *ip, int vlan)
 static void rehash(struct hosts *h)
 {
 	size_t ns = (h->mask + 1) * 2;
-	struct slot *s = xcalloc(ns, sizeof *s);
+	struct host *t = big_calloc(ns, sizeof *t);
 	for (size_t i = 0; i <= h->mask; i++) {
-		if (!h->slots[i].idx)
+		const struct host *e = &h->t[i];
+		if (!(e->flags & HOST_USED))
 			continue;
-		const struct host *e = &h->v[h->slots[i].idx - 1];
 		size_t j = hosts_hash(&e->ip, e->vlan) & (ns - 1);
-		while (s[j].idx)
+		while (t[j].flags & HOST_USED)
 			j = (j + 1) & (ns - 1);
-		s[j] = h->slots[i];
+		t[j] = *e;
 	}
-	free(h->slots);
-	h->slots = s;
+	free(h->t);
+	h->t = t;
 	h->mask = ns - 1;
 }
 
 struct host *hosts_find(const struct hosts *h, const struct ipd_ip *ip, int vlan)
 {
-	uint64_t hv = hosts_hash(ip, vlan);
-	for (size_t j = hv & h->mask;; j = (j + 1) & h->mask) {
-		const struct slot *s = &h->slots[j];
-		if (!s->idx)
+	for (size_t j = hosts_hash(ip, vlan) & h->mask;; j = (j + 1) & h->mask) {
+		struct host *e = &h->t[j];
+		if (!(e->flags & HOST_USED))
 			return NULL;
-		if (s->hash == (uint32_t)hv && key_eq(&h->v[s->idx - 1], ip, vlan))
-			return &h->v[s->idx - 1];
+		if (key_eq(e, ip, vlan))
+			return e;
 	}
 }
 
 struct host *hosts_get(struct hosts *h, const struct ipd_ip *ip, int vlan, bool *created)
 {
-	uint64_t hv = hosts_hash(ip, vlan);
 	size_t j;
-	for (j = hv & h->mask;; j = (j + 1) & h->mask) {
-		struct slot *s = &h->slots[j];
-		if (!s->idx)
+	for (j = hosts_hash(ip, vlan) & h->mask;; j = (j + 1) & h->mask) {
+		struct host *e = &h->t[j];
+		if (!(e->flags & HOST_USED))
 			break;
-		if (s->hash == (uint32_t)hv && key_eq(&h->v[s->idx - 1], ip, vlan)) {
+		if (key_eq(e, ip, vlan)) {
 			*created = false;
-			return &h->v[s->idx - 1];
+			return e;
 		}
 	}
-	if (h->n == h->cap) {
-		h->cap *= 2;
-		h->v = xreallocarray(h->v, h->cap, sizeof *h->v);
+	*created = true;
+	if ((h->n + 1) * 2 > h->mask + 1) {
+		rehash(h);
+		for (j = hosts_hash(ip, vlan) & h->mask; h->t[j].flags & HOST_USED; j = (j + 1) & h->mask)
+			;
 	}
-	struct host *e = &h->v[h->n++];
+	struct host *e = &h->t[j];
 	memset(e, 0, sizeof *e);
 	e->ip = *ip;
 	e->vlan = vlan;
-	h->slots[j].hash = (uint32_t)hv;
-	h->slots[j].idx = (uint32_t)h->n;
-	if (h->n * 2 > h->mask + 1)
-		rehash(h);
-	*created = true;
+	e->flags = HOST_USED;
+	h->n++;
 	return e;
 }
 
+void hosts_prefetch(const struct hosts *h, const struct ipd_ip *ip, int vlan)
+{
+	const char *e = (const char *)&h->t[hosts_hash(ip, vlan) & h->mask];
+	__builtin_prefetch(e, 1);
+	__builtin_prefetch(e + 64, 1);
+}
+
 size_t hosts_count(const struct hosts *h) { return h->n; }
-struct host *hosts_at(struct hosts *h, size_t i) { return i < h->n ? &h->v[i] : NULL; }
+
+struct host *hosts_next(struct hosts *h, size_t *cursor)
+{
+	while (*cursor <= h->mask) {
+		struct host *e = &h->t[(*cursor)++];
+		if (e->flags & HOST_USED)
+			return e;
+	}
+	return NULL;
+}
 
 struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int method, int iface)
 {
-	for (uint16_t i = 0; i < ho->nobs; i++) {
-		struct host_obs *a = &ho->obs[i];
+	for (unsigned i = 0; i < ho->nobs; i++) {
+		struct host_obs *a = host_obs_at(ho, i);
 		if (a->method == method && a->iface == iface && memcmp(a->mac.b, mac->b, 6) == 0)
 			return a;
 	}
-	if (ho->nobs == ho->capobs) {
-		ho->capobs = ho->capobs ? (uint16_t)(ho->capobs * 2) : 2;
-		ho->obs = xreallocarray(ho->obs, ho->capobs, sizeof *ho->obs);
+	struct host_obs *a;
+	if (ho->nobs == 0) {
+		a = &ho->obs0;
+	} else {
+		unsigned k = ho->nobs - 1u; /* index into extra */
+		if (k == ho->capextra) {
+			ho->capextra = ho->capextra ? (uint16_t)(ho->capextra * 2) : 2;
+			ho->extra = xreallocarray(ho->extra, ho->capextra, sizeof *ho->extra);
+		}
+		a = &ho->extra[k];
 	}
-	struct host_obs *a = &ho->obs[ho->nobs++];
+	ho->nobs++;
 	memset(a, 0, sizeof *a);
 	a->mac = *mac;
 	a->method = (uint8_t)method;
@@ -151,12 +191,13 @@ struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int me
 void hosts_probe_stats(const struct hosts *h, struct hosts_probe_stats *st)
 {
 	size_t total = 0, max = 0;
-	for (size_t i = 0; i < h->n; i++) {
-		const struct host *e = &h->v[i];
+	for (size_t i = 0; i <= h->mask; i++) {
+		const struct host *e = &h->t[i];
+		if (!(e->flags & HOST_USED))
+			continue;
 		size_t probes = 1;
-		for (size_t j = hosts_hash(&e->ip, e->vlan) & h->mask;; j = (j + 1) & h->mask, probes++)
-			if (h->slots[j].idx == i + 1)
-				break;
+		for (size_t j = hosts_hash(&e->ip, e->vlan) & h->mask; j != i; j = (j + 1) & h->mask)
+			probes++;
 		total += probes;
 		if (probes > max)
 			max = probes;

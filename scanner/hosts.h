@@ -5,9 +5,11 @@
  * cache hashes the leading bytes and degrades to a list on exactly that
  * input; here a lookup stays O(1) (linear probing, load factor <= 1/2).
  *
- * Entries live in a dense array in insertion order (deterministic
- * iteration, stable indices); the probe array holds (hash, index) pairs.
- * Pointers returned by hosts_get() stay valid until the next insertion.
+ * Entries live in the probe array itself (one 128-byte entry per slot), so
+ * a lookup costs one dependent cache miss, not two; the array is asked for
+ * transparent huge pages. Pointers returned by hosts_get() stay valid until
+ * the next insertion; iteration order is slot order (callers that print
+ * sort first).
  */
 #ifndef IPD_HOSTS_H
 #define IPD_HOSTS_H
@@ -19,32 +21,46 @@
 
 #define HOST_MACS 4   /* MAC history per address, most recent first */
 
-/* One aggregated observation row (ip, mac, vlan, iface, method). */
+/* One aggregated observation row (ip, mac, vlan, iface, method). first and
+ * last are run totals; the store's upsert keeps min/max, so only the count
+ * needs a "since the last flush" copy. */
 struct host_obs {
 	struct ipd_mac mac;
 	uint8_t method;        /* caller's method index */
+	uint8_t pad_;
 	uint16_t iface;        /* caller's interface index */
-	int64_t first, last;   /* over the whole run (seconds) */
-	uint64_t count;
-	int64_t pfirst, plast; /* since the last flush */
-	uint64_t pending;
+	uint16_t pad2_;
+	uint32_t count;
+	uint32_t pending;      /* since the last flush */
+	int64_t first, last;   /* seconds */
 };
 
 enum host_flags {
 	HOST_KNOWN = 1,        /* preloaded from the store: not a new station */
 	HOST_BOGON_CHECKED = 2,
+	HOST_USED = 0x80,      /* slot holds an entry (internal) */
 };
 
+/* Two cache lines; the first holds everything a repeated claim touches
+ * (key, current MAC and its time, first aggregate's counters). */
 struct host {
 	struct ipd_ip ip;
 	int32_t vlan;
-	uint32_t flags;
+	uint8_t flags;
 	uint8_t nmacs;
-	struct ipd_mac macs[HOST_MACS];
-	int64_t mac_at[HOST_MACS];   /* when each MAC was last current */
-	uint16_t nobs, capobs;
-	struct host_obs *obs;
-};
+	uint16_t nobs;                /* aggregates: obs0 + extra[0..nobs-2] */
+	struct ipd_mac macs[HOST_MACS];  /* most recent first */
+	int64_t mac_at[HOST_MACS];    /* when each MAC was last current */
+	struct host_obs obs0;
+	struct host_obs *extra;
+	uint16_t capextra;
+} __attribute__((aligned(64)));
+
+/* i-th aggregate of ho (0 <= i < ho->nobs). */
+static inline struct host_obs *host_obs_at(struct host *ho, unsigned i)
+{
+	return i == 0 ? &ho->obs0 : &ho->extra[i - 1];
+}
 
 struct hosts;
 
@@ -53,9 +69,11 @@ void hosts_free(struct hosts *h);
 /* Find or insert; *created tells which. Never NULL (dies on OOM). */
 struct host *hosts_get(struct hosts *h, const struct ipd_ip *ip, int vlan, bool *created);
 struct host *hosts_find(const struct hosts *h, const struct ipd_ip *ip, int vlan);
+/* Start loading the entry's home slot into the cache (a hint only). */
+void hosts_prefetch(const struct hosts *h, const struct ipd_ip *ip, int vlan);
 size_t hosts_count(const struct hosts *h);
-/* i-th host in insertion order, 0 <= i < hosts_count. */
-struct host *hosts_at(struct hosts *h, size_t i);
+/* Iterate: start with *cursor = 0; NULL at the end. No insertion meanwhile. */
+struct host *hosts_next(struct hosts *h, size_t *cursor);
 /* The aggregate for (mac, method, iface) in host, created if missing. */
 struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int method, int iface);
 

@@ -30,10 +30,61 @@ struct pfx {
 	char *iface; /* NULL = any */
 };
 
+/* Once-per-run dedupe: a set of 128-bit digests, open addressing. */
+struct keyset {
+	uint64_t (*k)[2];   /* {0,0} = empty; digests have bit 0 of k[0] set */
+	size_t mask, n;
+};
+
+static bool keyset_add(struct keyset *s, uint64_t a, uint64_t b)
+{
+	a |= 1;
+	if (s->n * 2 >= s->mask) {
+		size_t ns = s->mask ? (s->mask + 1) * 2 : 1024;
+		uint64_t(*nk)[2] = xcalloc(ns, sizeof *nk);
+		for (size_t i = 0; s->mask && i <= s->mask; i++) {
+			if (!s->k[i][0])
+				continue;
+			size_t j = s->k[i][1] & (ns - 1);
+			while (nk[j][0])
+				j = (j + 1) & (ns - 1);
+			nk[j][0] = s->k[i][0];
+			nk[j][1] = s->k[i][1];
+		}
+		free(s->k);
+		s->k = nk;
+		s->mask = ns - 1;
+	}
+	size_t j = b & s->mask;
+	while (s->k[j][0]) {
+		if (s->k[j][0] == a && s->k[j][1] == b)
+			return false;
+		j = (j + 1) & s->mask;
+	}
+	s->k[j][0] = a;
+	s->k[j][1] = b;
+	s->n++;
+	return true;
+}
+
+/* A plain address claim waiting in the prefetch ring (see passive_put). */
+struct claim {
+	struct ipd_ip ip;
+	struct ipd_mac mac;
+	uint8_t method, kind;
+	int32_t vlan;
+	int64_t ts_us;
+	const char *iface;   /* borrowed from the capture source: lives for the run */
+};
+
+#define RING 16
+
 struct passive {
 	struct passive_opts o;
 	struct hosts *hosts;
-	struct hosts *seen;     /* once-per-run dedupe keys */
+	struct claim ring[RING];
+	unsigned rhead, rlen;
+	struct keyset seen;     /* once-per-run dedupe keys */
 	const char **ifaces;    /* interface names, as borrowed from frames */
 	size_t nifaces;
 	char **iface_copies;    /* stable copies for output */
@@ -50,7 +101,6 @@ struct passive *passive_new(const struct passive_opts *o)
 	struct passive *p = xcalloc(1, sizeof *p);
 	p->o = *o;
 	p->hosts = hosts_new(1024);
-	p->seen = hosts_new(256);
 	sbuf_init(&p->detail);
 	return p;
 }
@@ -60,7 +110,7 @@ void passive_free(struct passive *p)
 	if (!p)
 		return;
 	hosts_free(p->hosts);
-	hosts_free(p->seen);
+	free(p->seen.k);
 	for (size_t i = 0; i < p->nifaces; i++)
 		free(p->iface_copies[i]);
 	free(p->iface_copies);
@@ -151,12 +201,11 @@ static bool first_time(struct passive *p, int tag, const void *a, size_t alen, c
 		h1 = (h1 ^ s[i]) * 0x100000001b3ULL;
 		h2 = (h2 ^ s[i]) * 0x100000001b3ULL + 7;
 	}
-	struct ipd_ip k;
-	memcpy(k.b, &h1, 8);
-	memcpy(k.b + 8, &h2, 8);
-	bool created;
-	hosts_get(p->seen, &k, vlan, &created);
-	return created;
+	h1 ^= (uint64_t)(uint32_t)vlan * 0x9e3779b97f4a7c15ULL;
+	h2 ^= h1 >> 29;
+	h2 *= 0xbf58476d1ce4e5b9ULL;
+	h2 ^= h2 >> 31;
+	return keyset_add(&p->seen, h1, h2);
 }
 
 /* --- detail JSON --- */
@@ -268,16 +317,10 @@ static struct host *record(struct passive *p, const struct obs *o, enum method m
 		a->first = t;
 		p->st.obs_rows++;
 	}
-	if (a->pending == 0)
-		a->pfirst = t;
 	if (t < a->first)
 		a->first = t;
 	if (t > a->last)
 		a->last = t;
-	if (t < a->pfirst)
-		a->pfirst = t;
-	if (t > a->plast)
-		a->plast = t;
 	a->count++;
 	a->pending++;
 	if (!(h->flags & HOST_BOGON_CHECKED)) {
@@ -460,9 +503,80 @@ static void dhcp(struct passive *p, const struct obs *o)
 	}
 }
 
+/* Only the fields station(), record() and event() read are set. */
+static void run_claim(struct passive *p, const struct claim *c)
+{
+	struct obs o;
+	o.kind = (enum obs_kind)c->kind;
+	o.ts_us = c->ts_us;
+	o.iface = c->iface;
+	o.vlan = c->vlan;
+	o.ip = c->ip;
+	o.mac = c->mac;
+	o.has_ip = o.has_mac = true;
+	station(p, &o, (enum method)c->method);
+}
+
+static void drain(struct passive *p)
+{
+	while (p->rlen) {
+		run_claim(p, &p->ring[p->rhead]);
+		p->rhead = (p->rhead + 1) % RING;
+		p->rlen--;
+	}
+}
+
+/* A claim that only updates station state (no other event can come from
+ * this frame): safe to delay by a few frames. */
+static bool plain_claim(const struct obs *o, enum method *m)
+{
+	switch (o->kind) {
+	case OBS_ARP_REQUEST:
+	case OBS_ARP_REPLY:
+	case OBS_ARP_GRATUITOUS:
+	case OBS_ARP_ANNOUNCE:
+		*m = M_ARP;
+		return o->has_ip && (ipd_mac_is_zero(&o->eth_src) || ipd_mac_eq(&o->eth_src, &o->mac));
+	case OBS_ND_NS:
+	case OBS_ND_NA:
+	case OBS_ND_RS:
+	case OBS_ICMP6_ECHO_REPLY:
+		*m = M_ND;
+		return o->has_ip && o->has_mac;
+	default:
+		return false;
+	}
+}
+
+/*
+ * The host table is larger than the caches, so each lookup is a cache miss.
+ * Plain claims wait in a small ring: the entry's cache lines are prefetched
+ * when the claim arrives and used RING frames later, when they are there.
+ * Anything else drains the ring first, so events keep frame order.
+ */
 enum ipd_status passive_put(void *ctx, const struct obs *o)
 {
 	struct passive *p = ctx;
+	enum method m;
+	if (plain_claim(o, &m)) {
+		if (p->rlen == RING) {
+			run_claim(p, &p->ring[p->rhead]);
+			p->rhead = (p->rhead + 1) % RING;
+			p->rlen--;
+		}
+		struct claim *c = &p->ring[(p->rhead + p->rlen) % RING];
+		c->ip = o->ip;
+		c->mac = o->mac;
+		c->method = (uint8_t)m;
+		c->kind = (uint8_t)o->kind;
+		c->vlan = o->vlan;
+		c->ts_us = o->ts_us;
+		c->iface = o->iface;
+		p->rlen++;
+		hosts_prefetch(p->hosts, &o->ip, o->vlan);
+		return p->err;
+	}
+	drain(p);
 	switch (o->kind) {
 	case OBS_ARP_REQUEST:
 	case OBS_ARP_REPLY:
@@ -499,33 +613,11 @@ static void fill_obs(struct passive *p, const struct host *h, const struct host_
 	r->iface = p->iface_copies[a->iface];
 	r->sensor = p->o.sensor;
 	r->method = method_names[a->method];
-	r->first_seen = totals ? a->first : a->pfirst;
-	r->last_seen = totals ? a->last : a->plast;
+	/* first/last are run totals either way: the upsert keeps min/max. */
+	r->first_seen = a->first;
+	r->last_seen = a->last;
 	r->count = totals ? (int64_t)a->count : (int64_t)a->pending;
 	r->run_id = p->o.run_id;
-}
-
-enum ipd_status passive_flush(struct passive *p)
-{
-	if (!p->o.out.obs)
-		return p->err;
-	size_t n = hosts_count(p->hosts);
-	for (size_t i = 0; i < n && p->err == IPD_OK; i++) {
-		struct host *h = hosts_at(p->hosts, i);
-		for (uint16_t k = 0; k < h->nobs; k++) {
-			struct host_obs *a = &h->obs[k];
-			if (!a->pending)
-				continue;
-			struct db_obs r;
-			fill_obs(p, h, a, &r, false);
-			p->err = p->o.out.obs(p->o.out.ctx, &r);
-			if (p->err != IPD_OK)
-				break;
-			a->pending = 0;
-			a->pfirst = a->plast = 0;
-		}
-	}
-	return p->err;
 }
 
 struct ref {
@@ -551,16 +643,53 @@ static int cmp_ref(const void *x, const void *y)
 	return strcmp(a->iface, b->iface);
 }
 
+/* Pending counts, in address order: the store's unique index is led by the
+ * address, so sorted upserts walk the B-tree instead of jumping around. */
+enum ipd_status passive_flush(struct passive *p)
+{
+	drain(p);
+	if (!p->o.out.obs)
+		return p->err;
+	size_t cur = 0, nr = 0, cap = 1024;
+	struct ref *v = xcalloc(cap, sizeof *v);
+	struct host *h;
+	while ((h = hosts_next(p->hosts, &cur))) {
+		for (unsigned k = 0; k < h->nobs; k++) {
+			struct host_obs *a = host_obs_at(h, k);
+			if (!a->pending)
+				continue;
+			if (nr == cap) {
+				cap *= 2;
+				v = xreallocarray(v, cap, sizeof *v);
+			}
+			v[nr++] = (struct ref){ h, a, p->iface_copies[a->iface] };
+		}
+	}
+	qsort(v, nr, sizeof *v, cmp_ref);
+	for (size_t i = 0; i < nr && p->err == IPD_OK; i++) {
+		struct db_obs r;
+		fill_obs(p, v[i].h, v[i].a, &r, false);
+		p->err = p->o.out.obs(p->o.out.ctx, &r);
+		if (p->err == IPD_OK)
+			((struct host_obs *)v[i].a)->pending = 0;
+	}
+	free(v);
+	return p->err;
+}
+
 enum ipd_status passive_totals_sorted(struct passive *p,
 				      enum ipd_status (*cb)(void *ctx, const struct db_obs *o), void *ctx)
 {
-	size_t n = hosts_count(p->hosts), nr = 0;
+	drain(p);
+	size_t cur = 0, nr = 0;
+	struct host *h;
 	struct ref *v = xcalloc(p->st.obs_rows ? p->st.obs_rows : 1, sizeof *v);
-	for (size_t i = 0; i < n; i++) {
-		struct host *h = hosts_at(p->hosts, i);
-		for (uint16_t k = 0; k < h->nobs; k++)
-			if (h->obs[k].count && nr < p->st.obs_rows)
-				v[nr++] = (struct ref){ h, &h->obs[k], p->iface_copies[h->obs[k].iface] };
+	while ((h = hosts_next(p->hosts, &cur))) {
+		for (unsigned k = 0; k < h->nobs; k++) {
+			struct host_obs *a = host_obs_at(h, k);
+			if (a->count && nr < p->st.obs_rows)
+				v[nr++] = (struct ref){ h, a, p->iface_copies[a->iface] };
+		}
 	}
 	qsort(v, nr, sizeof *v, cmp_ref);
 	enum ipd_status st = IPD_OK;
@@ -573,8 +702,9 @@ enum ipd_status passive_totals_sorted(struct passive *p,
 	return st;
 }
 
-void passive_get_stats(const struct passive *p, struct passive_stats *st)
+void passive_get_stats(struct passive *p, struct passive_stats *st)
 {
+	drain(p);
 	*st = p->st;
 	st->hosts = hosts_count(p->hosts);
 }

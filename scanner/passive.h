@@ -51,7 +51,8 @@ static inline struct obs_sink passive_sink(struct passive *p)
 	return s;
 }
 
-/* Write observation counts gathered since the last flush (store mode). */
+/* Write observation counts gathered since the last flush (store mode).
+ * Call before reading state: claims may be pending in the prefetch ring. */
 enum ipd_status passive_flush(struct passive *p);
 /* Every aggregate with its run totals, sorted by ip, vlan, mac, method,
  * iface (deterministic; JSON mode). */
@@ -61,6 +62,7 @@ enum ipd_status passive_totals_sorted(struct passive *p, enum ipd_status (*cb)(v
 struct passive_stats {
 	uint64_t hosts, obs_rows, events, preloaded;
 };
-void passive_get_stats(const struct passive *p, struct passive_stats *st);
+/* Drains pending claims first. */
+void passive_get_stats(struct passive *p, struct passive_stats *st);
 
 #endif
