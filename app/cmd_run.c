@@ -839,6 +839,7 @@ const struct command cmd_run = {
 		 "  --skip STAGES   leave out stages: import suppress sweep listen resolve\n"
 		 "                  audit report fix\n"
 		 "Exit: 0 ok, 1 --fail-on matched, 75 another run holds the lock (or this run\n"
-		 "was interrupted), 78 configuration error, else the first failed stage's.\n",
+		 "was interrupted), 78 configuration error, else the first failed stage's\n"
+		 "(e.g. 77 sweep without CAP_NET_RAW, 75 resolve when no DNS server answered).\n",
 	.run = run,
 };

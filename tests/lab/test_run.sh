@@ -79,6 +79,26 @@ else
 	nok "scanner cannot reach 192.0.2.10"
 fi
 
+# --- a DNS server for the lab: dnsmasq on the scanner namespace's loopback,
+# authoritative for the lab names (unknown names: NXDOMAIN, never upstream) ---
+DNSPID=""
+if command -v dnsmasq >/dev/null; then
+	ip netns exec $P-scan dnsmasq -k --conf-file=/dev/null --no-resolv --no-hosts \
+		--listen-address=127.0.0.1 --bind-interfaces --port=53535 \
+		--pid-file="$TMP/dnsmasq.pid" --user=root \
+		--local=/example.test/ --local=/2.0.192.in-addr.arpa/ \
+		--host-record=scan.example.test,192.0.2.2 \
+		--host-record=h1.example.test,192.0.2.10 \
+		>"$TMP/dnsmasq.log" 2>&1 &
+	DNSPID=$!
+	BGPIDS+=($DNSPID)
+	sleep 0.3
+	if kill -0 $DNSPID 2>/dev/null; then ok "dnsmasq answers for the lab on 127.0.0.1:53535 in $P-scan"
+	else nok "dnsmasq did not start"; sed 's/^/# /' "$TMP/dnsmasq.log"; DNSPID=""; fi
+else
+	skip "dnsmasq not installed: resolve will find no server"
+fi
+
 # --- inventory and configuration ---
 mkdir -p "$TMP/etc" "$TMP/out"
 chmod 0755 "$TMP" "$TMP/out"
@@ -111,6 +131,7 @@ timeout = 300
 window = $2
 
 [dns]
+enabled = $([ -n "$DNSPID" ] && echo yes || echo no)
 servers = 127.0.0.1:53535
 timeout = 300
 tries = 1
@@ -219,6 +240,17 @@ ok)
 not-implemented) skip "import not implemented on main yet" ;;
 *) nok "import: ${st:-missing}" ;;
 esac
+st=$(stage_status resolve)
+case $st in
+ok)
+	a=$(sqlite3 "$db" "SELECT group_concat(DISTINCT status) FROM dns_answers WHERE qtype='PTR' AND ip_text='192.0.2.10'")
+	b=$(sqlite3 "$db" "SELECT group_concat(DISTINCT status) FROM dns_answers WHERE qtype='PTR' AND ip_text='192.0.2.77'")
+	[ "$a" = ok ] && [ "$b" = nxdomain ] && ok "resolve: PTR 192.0.2.10 ok, 192.0.2.77 nxdomain" ||
+		nok "resolve answers: .10 '$a', .77 '$b'" ;;
+not-implemented) skip "resolve not implemented on main yet" ;;
+"") skip "resolve disabled (no dnsmasq)" ;;
+*) nok "resolve: $st" ;;
+esac
 if [ "$(stage_status audit)" = findings ]; then
 	f=$(sqlite3 "$db" "SELECT group_concat(rule || ' ' || subject, '; ') FROM findings WHERE subject = '192.0.2.77'")
 	case $f in
@@ -266,15 +298,16 @@ if kill -0 $waiter 2>/dev/null; then ok "run --wait blocks while the lock is hel
 else nok "run --wait did not wait"; sed 's/^/# /' "$TMP/wait.out"; fi
 for pid in "${BGPIDS[@]}"; do
 	[ "$pid" = "$waiter" ] && continue
+	[ "$pid" = "$DNSPID" ] && continue
 	pkill -P "$pid" 2>/dev/null   # its children, by parent pid
 	kill "$pid" 2>/dev/null
 done
 wait "$waiter"
 rc=$?
+BGPIDS=($DNSPID)
 if [ $rc -eq 0 ] || [ $rc -eq 1 ]; then ok "run --wait ran once the lock was free (exit $rc)"
 else nok "run --wait: exit $rc"; sed 's/^/# /' "$TMP/wait.out"; fi
-wait 2>/dev/null
-BGPIDS=()
+
 
 # --- 3. SIGKILL mid-sweep: store intact, next run works ---
 write_conf "$TMP/etc/slow.conf" 6 20  # 256 targets at 20/s: ~13s of sweeping
@@ -317,7 +350,55 @@ else nok "$running run rows still 'running'"; fi
 ic=$(sqlite3 "$db" "PRAGMA integrity_check" 2>&1)
 [ "$ic" = ok ] && ok "integrity_check after the next run" || nok "integrity_check: $ic"
 
-# --- 4. prune on the lab store ---
+# --- 4. SIGTERM (systemctl stop): stages stop cleanly, run 'interrupted', 75 ---
+ip netns exec $P-scan "$BIN" --config "$TMP/etc/slow.conf" run >"$TMP/term.out" 2>"$TMP/term.err" &
+victim=$!
+BGPIDS+=($victim)
+for _ in $(seq 100); do
+	[ "$(sqlite3 "$db" "SELECT count(*) FROM runs WHERE kind='sweep' AND status='running'" 2>/dev/null)" -gt 0 ] 2>/dev/null && break
+	sleep 0.1
+done
+kill -TERM $victim
+wait $victim
+rc=$?
+last=$(sqlite3 "$db" "SELECT status FROM runs WHERE kind='run' ORDER BY id DESC LIMIT 1")
+if [ $rc -eq 75 ] && [ "$last" = interrupted ] && grep -q ': interrupted, exit 75' "$TMP/term.out"; then
+	ok "SIGTERM mid-sweep: exit 75, run recorded interrupted, summary printed"
+else
+	nok "SIGTERM: exit $rc, run status '$last'"; sed 's/^/# /' "$TMP/term.out" "$TMP/term.err" | head -20
+fi
+
+# --- 5. as the systemd unit runs it: an unprivileged user whose only
+# capability is an ambient CAP_NET_RAW (setpriv stands in for systemd) ---
+if command -v setpriv >/dev/null && id nobody >/dev/null 2>&1; then
+	mkdir -p "$TMP/state"
+	chown nobody "$TMP/state"
+	sed -e "s|^database = .*|database = $TMP/state/ipdrift.db|" -e "s|^user = .*||" \
+	    -e "s|$TMP/out/|$TMP/state/out/|" "$TMP/etc/ipdrift.conf" >"$TMP/etc/unit.conf"
+	chmod 0755 "$TMP/etc"; chmod 0644 "$TMP/etc/"*
+	ip netns exec $P-scan setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw --bounding-set=-all,+net_raw \
+		--no-new-privs "$BIN" --config "$TMP/etc/unit.conf" run --quiet \
+		>"$TMP/unit.out" 2>"$TMP/unit.err"
+	rc=$?
+	sw=$(awk '$1 == "sweep" {print $2; exit}' "$TMP/unit.out")
+	owner=$(stat -c %U "$TMP/state/ipdrift.db" 2>/dev/null)
+	if { [ $rc -eq 0 ] || [ $rc -eq 1 ]; } && [ "$sw" = ok ] && [ "$owner" = nobody ]; then
+		ok "unprivileged user + ambient CAP_NET_RAW only: run ok (exit $rc), sweep ok"
+	else
+		nok "unit-like run: exit $rc, sweep '$sw', db owner '$owner'"
+		sed 's/^/# /' "$TMP/unit.out" "$TMP/unit.err" | head -30
+	fi
+	if [ -s "$TMP/state/out/audit.html" ] || [ "$(awk '$1 == "report" {print $2; exit}' "$TMP/unit.out")" != ok ]; then
+		ok "unit-like run wrote its report under the state directory"
+	else
+		nok "unit-like run: no report"
+	fi
+else
+	skip "setpriv or user nobody missing"
+fi
+
+# --- 6. prune on the lab store ---
 if ipd --config "$TMP/etc/ipdrift.conf" prune --older-than 0 --dry-run >"$TMP/prune.out" 2>&1 &&
    grep -q '^would delete' "$TMP/prune.out"; then
 	ok "prune --dry-run on the lab store"
