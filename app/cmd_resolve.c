@@ -300,6 +300,8 @@ static int run(struct app *app, int argc, char **argv)
 		{ "no-forward", no_argument, NULL, 'N' },
 		{ "no-store", no_argument, NULL, 'S' },
 		{ "fake", required_argument, NULL, 'k' },
+		{ "parent-run", required_argument, NULL, 'P' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **servers = NULL;
@@ -308,10 +310,12 @@ static int run(struct app *app, int argc, char **argv)
 	size_t nptrs = 0;
 	bool verify = false, json = false, force = false, forward = true, store = true;
 	const char *fake = NULL;
+	long parent = 0;
+	int verbosity = app->verbosity;
 	long conc = DNS_DEFAULT_CONCURRENCY, tmo = DNS_DEFAULT_TIMEOUT_MS, tries = DNS_DEFAULT_TRIES;
 	int c, rc = 0;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			servers = xreallocarray(servers, nservers + 1, sizeof *servers);
@@ -332,6 +336,14 @@ static int run(struct app *app, int argc, char **argv)
 		case 'N': forward = false; break;
 		case 'S': store = false; break;
 		case 'k': fake = optarg; break;
+		case 'q': verbosity = -1; break;
+		case 'P':
+			if (!parse_int(optarg, 0, 0x7fffffff, &parent)) {
+				log_warnx("resolve: --parent-run wants a run id");
+				rc = EX_USAGE;
+				goto done;
+			}
+			break;
 		case 'c':
 			if (!parse_int(optarg, 1, 65535, &conc)) {
 				log_warnx("resolve: --concurrency wants 1..65535");
@@ -386,7 +398,7 @@ static int run(struct app *app, int argc, char **argv)
 	rs.forward = forward && nptrs == 0;
 	rs.run_id = -1;
 	rs.total_hint = range_total;
-	rs.progress = app->verbosity >= 0 && isatty(STDERR_FILENO) && getenv("TERM") &&
+	rs.progress = verbosity >= 0 && isatty(STDERR_FILENO) && getenv("TERM") &&
 		      strcmp(getenv("TERM"), "dumb") != 0;
 
 	struct db *db = NULL;
@@ -395,7 +407,7 @@ static int run(struct app *app, int argc, char **argv)
 		if (rc)
 			goto done;
 		char *args = join_args(argc, argv);
-		rs.run_id = db_run_start(db, "resolve", 0, NULL, NULL, args);
+		rs.run_id = db_run_start(db, "resolve", parent, NULL, NULL, args);
 		free(args);
 		if (store)
 			rs.w = db_dns_writer_new(db, 0);
@@ -412,11 +424,12 @@ static int run(struct app *app, int argc, char **argv)
 		goto out_db;
 	}
 
-	struct sigaction sa;
+	/* `ipdrift run` calls us in-process: put its handlers back afterwards */
+	struct sigaction sa, old_int, old_term;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
 	got_signal = 0;
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
 
@@ -479,7 +492,7 @@ static int run(struct app *app, int argc, char **argv)
 		if (db_run_finish(db, rs.run_id, &rst) != IPD_OK)
 			rs.err = IPD_EDB;
 	}
-	if (app->verbosity >= 0) {
+	if (verbosity >= 0) {
 		fprintf(stderr, "resolve: %llu lookups in %.2f s (%.0f/s), %llu rows:",
 			(unsigned long long)rs.queries, secs,
 			secs > 0 ? (double)rs.queries / secs : 0.0, (unsigned long long)rs.rows);
@@ -492,6 +505,8 @@ static int run(struct app *app, int argc, char **argv)
 		log_warnx("resolve: %llu lookups failed (servfail/refused/timeout/error): "
 			  "their records are unknown, not absent", (unsigned long long)failed);
 	free(servers_used);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
 	sbuf_free(&js);
 	sbuf_free(&rs.line);
 	nameset_free(&rs.names);
@@ -525,7 +540,7 @@ const struct command cmd_resolve = {
 		 "  --ptr CIDR           reverse-resolve every address of CIDR instead (repeatable,\n"
 		 "                       like nmap -sL -R); more than 65536 addresses needs --force\n"
 		 "  --verify-zones       also re-query the imported zone records (A/AAAA/PTR)\n"
-		 "  --concurrency N      queries in flight (default 200)\n"
+		 "  --concurrency N      queries in flight (default 100, see bench_resolve.sh)\n"
 		 "  --timeout MS         first-try timeout; c-ares doubles it per round (default 1000)\n"
 		 "  --tries N            tries per server (default 3)\n"
 		 "  --json               print the answers as JSON lines on stdout\n"
@@ -533,6 +548,8 @@ const struct command cmd_resolve = {
 		 "  --no-store           with --ptr: print only, store nothing\n"
 		 "  --force              allow --ptr beyond 65536 addresses (up to 2^24)\n"
 		 "  --fake FIXTURE       tests: answer from a fixture file (see reconcile/dns_fake.c)\n"
+		 "  --parent-run ID      record this run under a `run` row\n"
+		 "  -q, --quiet          no summary, no progress bar\n"
 		 "A summary of counts per status goes to stderr (not with -q); a progress bar\n"
 		 "only on a terminal. Exit 75 when no server answered at all.\n",
 	.run = run,

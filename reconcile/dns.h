@@ -87,7 +87,7 @@ struct dns_opts {
 
 #define DNS_DEFAULT_TIMEOUT_MS 1000
 #define DNS_DEFAULT_TRIES 3
-#define DNS_DEFAULT_CONCURRENCY 200
+#define DNS_DEFAULT_CONCURRENCY 100
 
 struct dns_stats {
 	uint64_t queued, sent, done, timeouts; /* timeouts: every try that timed out */
