@@ -92,7 +92,7 @@ case $lrc in
 esac
 
 echo "== DNS (the lab's BIND at $LAB_DNS)"
-step resolve ipd_scan resolve --server "$LAB_DNS"
+step resolve ipd_scan resolve --server "$LAB_DNS" --verify-zones
 
 echo "== audit, report, fixes"
 step audit ipd audit --own-prefix 192.0.2.0/24 --own-prefix 2001:db8::/32 --own-prefix 198.18.0.0/15

@@ -234,7 +234,11 @@ cmd_up() {
 	printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$DNS4" >"/etc/netns/$P-scan/resolv.conf"
 	start_named
 	# The legitimate DHCP server and IPv6 router (allowlisted).
+	# laptop-1 (dhcpc) has a reservation for its recorded lease 192.0.2.101, so the
+	# trigger's DHCP exchange matches the recorded view (--no-ping: dhcpc already
+	# holds .101 statically and would answer the server's in-use check).
 	start_dnsmasq dhcp-legit rtr --dhcp-range=192.0.2.100,192.0.2.149,255.255.255.0,1h \
+		--dhcp-host=f0:de:f1:00:01:01,192.0.2.101,laptop-1 --no-ping \
 		--dhcp-option=option:router,192.0.2.1 --dhcp-option=option:dns-server,$DNS4 \
 		--enable-ra --dhcp-range=2001:db8:0:1::,ra-only,64 --ra-param=eth0,10,1800
 	# rogue-dhcp-server: a second DHCP server on the build box.
@@ -374,7 +378,10 @@ cmd_trigger() {
 	local dh=$STATE/dhclient
 	mkdir -p "$dh"
 	rm -f "$dh/leases"
-	printf 'timeout 8;\nretry 1;\ninitial-interval 1;\nsend host-name "laptop-1";\n' >"$dh/dhclient.conf"
+	# reject: take only the legitimate server's offer (the rogue's OFFER is
+	# still on the wire for listen), so the client ends up with its recorded lease.
+	printf '%s\n' 'timeout 8;' 'retry 1;' 'initial-interval 1;' 'send host-name "laptop-1";' \
+		'send dhcp-requested-address 192.0.2.101;' 'reject 192.0.2.67;' >"$dh/dhclient.conf"
 	nsx dhcpc timeout 10 dhclient -4 -1 -d -q -sf /bin/true -cf "$dh/dhclient.conf" \
 		-lf "$dh/leases" -pf "$STATE/pids/dhclient.pid" eth0 >"$dh/log" 2>&1 &
 	local dpid=$! n
