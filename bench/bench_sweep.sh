@@ -56,7 +56,7 @@ setup() {
 # live_v4 N: put N addresses, spread evenly over 198.18.0.0/16, on sw-bh
 live_v4() {
 	local n=$1
-	ip -n "$H" addr flush dev eth0 scope global
+	setup # fresh namespaces: a flushed-and-refilled interface is measurably slower
 	awk -v n="$n" 'BEGIN { step = int(65534 / n); for (i = 0; i < n; i++) { a = 2 + i * step;
 		printf "addr add 198.18.%d.%d/16 dev eth0 noprefixroute\n", int(a / 256), a % 256 } }' >"$TMP/batch"
 	ip -n "$H" -batch "$TMP/batch"
@@ -77,23 +77,29 @@ median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # found FILE: how many of the live addresses appear in a tool's output
 found() { grep -oE '198\.18\.[0-9]+\.[0-9]+|2001:db8:18:[0-9a-f:]+' "$1" | sort -u | comm -12 - "$2" | wc -l; }
 
-# timeit NAME RUNS LIVEFILE CMD...: prints "NAME median found"
-timeit() {
-	local name=$1 runs=$2 live=$3
-	shift 3
-	local times="" f=0 minf=999999 i
+# race RUNS LIVEFILE NAME CMD [NAME CMD ...]: RUNS rounds; in each round every
+# command runs once, in turn, so that load from elsewhere on the machine hits
+# all tools alike. Prints "NAME median found" per command (found: worst run).
+race() {
+	local runs=$1 live=$2 i k
+	shift 2
+	local -a names=() cmds=() times=() minf=()
+	while [ $# -ge 2 ]; do names+=("$1"); cmds+=("$2"); times+=(""); minf+=(999999); shift 2; done
 	for i in $(seq "$runs"); do
-		local t0 t1
-		t0=$(now)
-		ip netns exec "$S" "$@" >"$TMP/out" 2>"$TMP/err"
-		t1=$(now)
-		times="$times $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
-		f=$(found "$TMP/out" "$live")
-		[ "$f" -lt "$minf" ] && minf=$f
+		for k in "${!names[@]}"; do
+			local t0 t1 f
+			t0=$(now)
+			eval "ip netns exec $S ${cmds[$k]}" >"$TMP/out" 2>"$TMP/err"
+			t1=$(now)
+			times[$k]="${times[$k]} $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')"
+			f=$(found "$TMP/out" "$live")
+			[ "$f" -lt "${minf[$k]}" ] && minf[$k]=$f
+			case ${names[$k]} in ipdrift*) ipd_last >"$TMP/ipdlast.${names[$k]}" ;; esac
+		done
 	done
-	local med
-	med=$(echo "$times" | tr ' ' '\n' | grep . | median)
-	echo "$name $med $minf"
+	for k in "${!names[@]}"; do
+		echo "${names[$k]} $(echo "${times[$k]}" | tr ' ' '\n' | grep . | median) ${minf[$k]}"
+	done
 }
 
 # what ipdrift itself said about its last run (loss = share of answers that
@@ -114,48 +120,46 @@ report() { # CASE PRESENT; reads "name median found" lines on stdin
 }
 
 IPD="$BIN --db $TMP/bench.db -q sweep -i eth0 --fast"
-setup
 echo "# bench_sweep: $(nproc) cpus, kernel $(uname -r), $(arp-scan --version 2>&1 | head -1), $(nmap --version | head -1)"
-echo "# time = median of $RUNS runs unless marked (1 run); found = live addresses reported (worst run)"
+echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the tools of a case run interleaved, round by round)"
+echo "# time = median of $RUNS runs unless marked 1run; found = live addresses reported (worst run)"
 
 for n in 1000 10000; do
 	live_v4 "$n"
 	present=$(wc -l <"$TMP/live")
 	{
-		timeit "ipdrift-fast" "$RUNS" "$TMP/live" $IPD --no-ipv6 198.18.0.0/16
-		ipd_last >&2
-		timeit "ipdrift-fast(tx-ring)" "$RUNS" "$TMP/live" $IPD --tx ring --no-ipv6 198.18.0.0/16
-		timeit "arp-scan-100M" "$RUNS" "$TMP/live" arp-scan -I eth0 -x --bandwidth=100M 198.18.0.0/16
+		race "$RUNS" "$TMP/live" \
+			ipdrift-fast "$IPD --no-ipv6 198.18.0.0/16" \
+			ipdrift-fast-txring "$IPD --tx ring --no-ipv6 198.18.0.0/16" \
+			arp-scan-100M "arp-scan -I eth0 -x --bandwidth=100M 198.18.0.0/16"
 		if [ "$SLOW" = 1 ]; then
-			timeit "nmap-PR-T4-3000(1run)" 1 "$TMP/live" nmap -sn -PR -T4 --min-rate 3000 -n 198.18.0.0/16
-			[ "$n" = 1000 ] && timeit "arp-scan-default(1run)" 1 "$TMP/live" arp-scan -I eth0 -x 198.18.0.0/16
+			race 1 "$TMP/live" nmap-PR-T4-min3000-1run "nmap -sn -PR -T4 --min-rate 3000 -n 198.18.0.0/16"
+			[ "$n" = 1000 ] && race 1 "$TMP/live" arp-scan-default-1run "arp-scan -I eth0 -x 198.18.0.0/16"
 		fi
 	} | report "/16:$n" "$present"
+	cat "$TMP/ipdlast.ipdrift-fast"
 done
 
 # a /24 with 64 live hosts
-live_v4 1000 >/dev/null
-ip -n "$H" addr flush dev eth0 scope global
+setup
 seq 2 4 254 | head -64 | awk '{ printf "addr add 198.18.7.%d/16 dev eth0 noprefixroute\n", $1 }' >"$TMP/batch"
 ip -n "$H" -batch "$TMP/batch"
 ip -n "$H" -4 addr show dev eth0 | awk '/inet /{ sub("/.*", "", $2); print $2 }' | sort >"$TMP/live"
 present=$(wc -l <"$TMP/live")
-{
-	timeit "ipdrift-fast" "$RUNS" "$TMP/live" $IPD --no-ipv6 198.18.7.0/24
-	ipd_last >&2
-	timeit "ipdrift-default(1000pps)" "$RUNS" "$TMP/live" $BIN --db "$TMP/bench.db" -q sweep -i eth0 --no-ipv6 198.18.7.0/24
-	timeit "arp-scan-100M" "$RUNS" "$TMP/live" arp-scan -I eth0 -x --bandwidth=100M 198.18.7.0/24
-	timeit "arp-scan-default" "$RUNS" "$TMP/live" arp-scan -I eth0 -x 198.18.7.0/24
-	timeit "nmap-PR-T4-3000" "$RUNS" "$TMP/live" nmap -sn -PR -T4 --min-rate 3000 -n 198.18.7.0/24
-} | report "/24:64" "$present"
+race "$RUNS" "$TMP/live" \
+	ipdrift-fast "$IPD --no-ipv6 198.18.7.0/24" \
+	ipdrift-default-1000pps "$BIN --db $TMP/bench.db -q sweep -i eth0 --no-ipv6 198.18.7.0/24" \
+	arp-scan-100M "arp-scan -I eth0 -x --bandwidth=100M 198.18.7.0/24" \
+	arp-scan-default "arp-scan -I eth0 -x 198.18.7.0/24" \
+	nmap-PR-T4-min3000 "nmap -sn -PR -T4 --min-rate 3000 -n 198.18.7.0/24" | report "/24:64" "$present"
+cat "$TMP/ipdlast.ipdrift-fast"
 
 # IPv6: 712 addresses, NS to each (ipdrift) vs nmap -6 -sn on the same list
-ip -n "$H" addr flush dev eth0 scope global
+setup
 live_v6 712
 present=$(wc -l <"$TMP/live6")
 cp "$TMP/live6" "$TMP/list6"
-{
-	timeit "ipdrift-fast-v6" "$RUNS" "$TMP/live6" $IPD --no-ipv4 @"$TMP/list6"
-	ipd_last >&2
-	timeit "nmap-6-sn" "$RUNS" "$TMP/live6" nmap -6 -sn -n -e eth0 -iL "$TMP/list6"
-} | report "v6:712" "$present"
+race "$RUNS" "$TMP/live6" \
+	ipdrift-fast-v6 "$IPD --no-ipv4 @$TMP/list6" \
+	nmap-6-sn "nmap -6 -sn -n -e eth0 -iL $TMP/list6" | report "v6:712" "$present"
+cat "$TMP/ipdlast.ipdrift-fast-v6"

@@ -387,8 +387,10 @@ static int cmp_host(const void *a, const void *b)
 
 const struct sweep_host *sweep_hosts(struct sweep *s, size_t *n)
 {
-	qsort(s->hosts, s->n_hosts, sizeof *s->hosts, cmp_host);
-	rehash(s, s->n_slots ? s->n_slots : 1024); /* indexes moved */
+	if (s->n_hosts > 1) {
+		qsort(s->hosts, s->n_hosts, sizeof *s->hosts, cmp_host);
+		rehash(s, s->n_slots); /* indexes moved */
+	}
 	*n = s->n_hosts;
 	return s->hosts;
 }
