@@ -4,7 +4,8 @@
 # Reads the newest audit run of DB (ipdrift report --format ndjson) and, for
 # each line of expected-findings.txt ("rule subject [alternatives]"), prints
 # "ok" when an unresolved finding with that rule and one of those subjects
-# exists; for each "!rule subject..." line, "ok" when none exists. With RULE
+# exists; for each "!rule subject..." line, "ok" when none exists ("!*": no
+# finding of any rule for those subjects). With RULE
 # arguments only those rules are checked (e.g. the ones your stage can cause).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -28,7 +29,11 @@ while read -r rule subjects; do
 	[ "$ONLY" != "  " ] && [[ $ONLY != *" $rule "* ]] && continue
 	hit=""
 	for s in $subjects; do
-		if grep -qxF "$rule|$s" <<<"$got"; then hit=$s; break; fi
+		if [ "$rule" = "*" ]; then
+			# any rule: the fingerprint is "<rule>|<subject>"
+			h=$(grep -F "|$s" <<<"$got" | awk -F'|' -v s="$s" '$2 == s {print; exit}')
+			if [ -n "$h" ]; then hit=$h; break; fi
+		elif grep -qxF "$rule|$s" <<<"$got"; then hit=$s; break; fi
 	done
 	n=$((n + 1))
 	if [ $neg -eq 0 ]; then
