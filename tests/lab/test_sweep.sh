@@ -70,7 +70,7 @@ for k in 1 2 3 4 6; do ip -n "$P-h$k" link set eth0 up; done
 # h5 stays down: configured, but its link is not up.
 sleep 1 # link-local addresses
 
-echo "1..22"
+echo "1..23"
 DB="$TMP/ipdrift.db"
 sw() { ip netns exec "$P-scan" "$BIN" --db "$DB" sweep -i eth0 "$@"; }
 
@@ -138,6 +138,9 @@ ip netns exec "$P-scan" "$BIN" --db "$DB" -vv sweep -i eth0 --fast --no-ipv6 198
 check "as root: privileges dropped to nobody before probing" "grep -q 'dropped root to nobody' $TMP/verb"
 check "default (paced) mode finds the same IPv4 hosts" \
 	"sw --no-ipv6 -q --rate 2000 --retries 1 --timeout 200 198.51.100.0/24 | grep -c '^198.51.100.1[1-3]' | grep -qx 4"
+ip netns exec "$P-scan" "$BIN" --db "$TMP/def.db" sweep -q --fast --no-ipv6 >"$TMP/def" 2>&1
+check "no target: the interface's connected /24 is swept (like arp-scan --localnet)" \
+	"[ \$(grep -c '^198.51.100.1[1-3]	' $TMP/def) = 4 ] && [ \"\$(sqlite3 $TMP/def.db \"select count(*) from coverage where lo=x'00000000000000000000ffffc6336400' and hi=x'00000000000000000000ffffc63364ff'\")\" = 1 ]"
 # progress bar: only on a TTY, coloured unless NO_COLOR / TERM=dumb
 if command -v script >/dev/null; then
 	tty_sweep() { ip netns exec "$P-scan" env "$@" script -qec "$BIN --db $DB sweep -i eth0 --no-ipv6 --rate 400 --retries 0 --timeout 20 198.51.100.0/25" /dev/null; }

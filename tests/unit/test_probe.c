@@ -8,11 +8,13 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "../../scanner/frame.h"
+#include "../../scanner/pace.h"
 #include "../../scanner/probe.h"
 #include "../../scanner/sweep.h"
 
@@ -426,6 +428,29 @@ static void retries_recover_loss(void **state)
 	sweep_targets_free(&t);
 }
 
+static void pacing_token_bucket(void **state)
+{
+	(void)state;
+	struct pace p;
+	const int64_t ms = 1000000;
+	pace_init(&p, 1000, 0);                       /* 1000 pps: 1 per ms, bucket 5 */
+	assert_int_equal(pace_take(&p, 0, 10), 1);    /* the first goes at once */
+	assert_int_equal(pace_take(&p, 0, 10), 0);
+	assert_true(pace_wait_ns(&p, 0) > 0 && pace_wait_ns(&p, 0) <= ms + 1);
+	assert_int_equal(pace_take(&p, 3 * ms, 10), 3);
+	assert_int_equal(pace_take(&p, 1000 * ms, 100), 5); /* a stall does not burst */
+	uint64_t sent = 0;
+	for (int64_t t = 1000 * ms; t < 2000 * ms; t += ms / 4)
+		sent += pace_take(&p, t, 100);
+	assert_true(sent >= 995 && sent <= 1001);      /* one second at 1000 pps */
+	pace_init(&p, 0, 0);                           /* unlimited */
+	assert_int_equal(pace_take(&p, 0, 12345), 12345);
+	assert_int_equal(pace_wait_ns(&p, 0), 0);
+	/* --bandwidth: 64 bytes per ARP request on the wire, as arp-scan counts */
+	assert_true(fabs(pace_rate_for_bandwidth(256000, 60) - 500.0) < 1e-9);
+	assert_true(fabs(pace_rate_for_bandwidth(100e6, 60) - 195312.5) < 1e-6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -440,6 +465,7 @@ int main(void)
 		cmocka_unit_test(targets_merge_and_index),
 		cmocka_unit_test(engine_sends_every_probe),
 		cmocka_unit_test(retries_recover_loss),
+		cmocka_unit_test(pacing_token_bucket),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
