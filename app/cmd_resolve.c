@@ -89,7 +89,9 @@ struct rs {
 	struct db_dns_writer *w;
 	int64_t run_id;
 	bool json, forward, progress, stopping;
-	struct nameset names;
+	struct nameset names;    /* "TYPE qname" asked in this run */
+	const char *domain;      /* --domain: qualifies single-label names */
+	uint64_t unqualified;    /* single-label names skipped (no --domain) */
 	uint64_t queries, rows, by_status[DNS_STATUS_MAX];
 	uint64_t total_hint;   /* for the progress bar; 0 = unknown */
 	enum ipd_status err;
@@ -124,15 +126,47 @@ static unsigned name_flags(const char *s)
 
 static void on_result(void *arg, const struct dns_result *r);
 
+/* Queue qtype for name unless this run asked it already (the store lists,
+ * PTR targets and zone records overlap). */
+static void ask(struct rs *rs, enum dns_qtype t, const char *name, const struct ipd_ip *ip)
+{
+	char key[DNS_NAME_TEXT_MAX + 16];
+	if (t == DNS_T_PTR) {
+		char rev[IPD_REVNAME_LEN];
+		snprintf(key, sizeof key, "PTR %s", ipd_ip_reverse_name(ip, rev, sizeof rev));
+	} else {
+		snprintf(key, sizeof key, "%s %s", dns_qtype_name(t), name);
+	}
+	if (!nameset_add(&rs->names, key))
+		return;
+	if (t == DNS_T_PTR)
+		dns_ptr(&rs->res, ip, on_result, rs);
+	else
+		dns_fwd(&rs->res, name, t == DNS_T_AAAA ? 6 : 4, on_result, rs);
+}
+
+/* A and AAAA for a recorded name or PTR target. A single-label name (a DHCP
+ * client's "laptop-1") means nothing at the root: it is qualified with
+ * --domain, or skipped and counted, never looked up as "laptop-1." (whose
+ * NXDOMAIN would read as a missing record). */
 static void ask_forward(struct rs *rs, const char *name)
 {
 	size_t n = strlen(name);
 	if (n == 0 || n > 254 || (n == 1 && name[0] == '.'))
 		return;
-	if (!nameset_add(&rs->names, name))
-		return;
-	dns_fwd(&rs->res, name, 4, on_result, rs);
-	dns_fwd(&rs->res, name, 6, on_result, rs);
+	const char *dot = strchr(name, '.');
+	char *q = NULL;
+	if (!dot || (size_t)(dot - name) == n - 1) {
+		if (!rs->domain) {
+			rs->unqualified++;
+			return;
+		}
+		q = xasprintf("%.*s.%s", (int)(dot ? n - 1 : n), name, rs->domain);
+		name = q;
+	}
+	ask(rs, DNS_T_A, name, NULL);
+	ask(rs, DNS_T_AAAA, name, NULL);
+	free(q);
 }
 
 static void json_line(struct rs *rs, const struct dns_result *r, const struct dns_answer *a)
@@ -236,7 +270,7 @@ static void drain_some(struct rs *rs, bool all)
 static int ptr_cb(void *arg, const struct ipd_ip *ip)
 {
 	struct rs *rs = arg;
-	dns_ptr(&rs->res, ip, on_result, rs);
+	ask(rs, DNS_T_PTR, NULL, ip);
 	drain_some(rs, false);
 	return got_signal != 0;
 }
@@ -253,11 +287,11 @@ static int zone_cb(void *arg, const struct db_dns_zone_query *q)
 {
 	struct rs *rs = arg;
 	if (strcmp(q->qtype, "PTR") == 0 && q->ip)
-		dns_ptr(&rs->res, q->ip, on_result, rs);
+		ask(rs, DNS_T_PTR, NULL, q->ip);
 	else if (strcmp(q->qtype, "A") == 0)
-		dns_fwd(&rs->res, q->owner, 4, on_result, rs);
+		ask(rs, DNS_T_A, q->owner, NULL);
 	else if (strcmp(q->qtype, "AAAA") == 0)
-		dns_fwd(&rs->res, q->owner, 6, on_result, rs);
+		ask(rs, DNS_T_AAAA, q->owner, NULL);
 	drain_some(rs, false);
 	return got_signal != 0;
 }
@@ -302,6 +336,7 @@ static int run(struct app *app, int argc, char **argv)
 		{ "fake", required_argument, NULL, 'k' },
 		{ "parent-run", required_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "domain", required_argument, NULL, 'D' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char **servers = NULL;
@@ -309,7 +344,7 @@ static int run(struct app *app, int argc, char **argv)
 	struct ipd_prefix *ptrs = NULL;
 	size_t nptrs = 0;
 	bool verify = false, json = false, force = false, forward = true, store = true;
-	const char *fake = NULL;
+	const char *fake = NULL, *domain = NULL;
 	long parent = 0;
 	int verbosity = app->verbosity;
 	long conc = DNS_DEFAULT_CONCURRENCY, tmo = DNS_DEFAULT_TIMEOUT_MS, tries = DNS_DEFAULT_TRIES;
@@ -337,6 +372,14 @@ static int run(struct app *app, int argc, char **argv)
 		case 'S': store = false; break;
 		case 'k': fake = optarg; break;
 		case 'q': verbosity = -1; break;
+		case 'D':
+			domain = optarg[0] == '.' ? optarg + 1 : optarg;
+			if (!*domain || strlen(domain) > 200) {
+				log_warnx("resolve: --domain wants a domain name");
+				rc = EX_USAGE;
+				goto done;
+			}
+			break;
 		case 'P':
 			if (!parse_int(optarg, 0, 0x7fffffff, &parent)) {
 				log_warnx("resolve: --parent-run wants a run id");
@@ -395,6 +438,7 @@ static int run(struct app *app, int argc, char **argv)
 	memset(&rs, 0, sizeof rs);
 	rs.app = app;
 	rs.json = json;
+	rs.domain = domain;
 	rs.forward = forward && nptrs == 0;
 	rs.run_id = -1;
 	rs.total_hint = range_total;
@@ -479,8 +523,11 @@ static int run(struct app *app, int argc, char **argv)
 	for (int i = 0; i < DNS_STATUS_MAX; i++)
 		sbuf_printf(&js, "%s\"%s\":%llu", i ? "," : "", dns_status_name((enum dns_status)i),
 			    (unsigned long long)rs.by_status[i]);
-	sbuf_printf(&js, "},\"concurrency\":%ld,\"timeout_ms\":%ld,\"tries\":%ld}", conc, tmo,
+	sbuf_printf(&js, "},\"unqualified_skipped\":%llu,\"concurrency\":%ld,\"timeout_ms\":%ld,\"tries\":%ld}", (unsigned long long)rs.unqualified, conc, tmo,
 		    tries);
+	if (rs.unqualified)
+		log_info("resolve: %llu single-label names not looked up (give --domain)",
+			 (unsigned long long)rs.unqualified);
 	if (db && rs.run_id > 0) {
 		struct db_run_stats rst = {
 			.sent = (int64_t)rs.queries, .received = (int64_t)(rs.queries - rs.by_status[DNS_TIMEOUT]),
@@ -544,6 +591,8 @@ const struct command cmd_resolve = {
 		 "  --timeout MS         first-try timeout; c-ares doubles it per round (default 1000)\n"
 		 "  --tries N            tries per server (default 3)\n"
 		 "  --json               print the answers as JSON lines on stdout\n"
+		 "  --domain DOMAIN      qualify single-label names (DHCP hostnames) with DOMAIN;\n"
+		 "                       without it they are skipped (counted), not looked up\n"
 		 "  --no-forward         skip the A/AAAA lookups of PTR targets\n"
 		 "  --no-store           with --ptr: print only, store nothing\n"
 		 "  --force              allow --ptr beyond 65536 addresses (up to 2^24)\n"
