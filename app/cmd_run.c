@@ -645,6 +645,31 @@ static void summary(const struct runctx *r, int64_t id, const char *status, int 
 	fflush(stdout);
 }
 
+/* Load the configuration; its diagnostics go through the log, so under
+ * journald they carry priority prefixes and under --syslog reach syslog, and
+ * errors show even with --quiet. */
+static int load_config(const char *path, struct config **cfg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		return config_load(path, stderr, cfg);
+	int n = config_load(path, mem, cfg);
+	fclose(mem);
+	enum log_level lvl = log_get_level();
+	if (n && lvl < LOG_LVL_WARN)
+		log_set_level(LOG_LVL_WARN);
+	char *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		log_warnx("%s", line);
+	if (n)
+		log_warnx("%s: %d configuration error%s; nothing done", path, n, n == 1 ? "" : "s");
+	log_set_level(lvl);
+	free(buf);
+	return n;
+}
+
 static int run(struct app *app, int argc, char **argv)
 {
 	if (app_want_help(&cmd_run, argc, argv))
@@ -689,7 +714,7 @@ static int run(struct app *app, int argc, char **argv)
 
 	const char *cpath = app->config_path ? app->config_path : CONFIG_DEFAULT_PATH;
 	struct config *cfg;
-	if (config_load(cpath, stderr, &cfg) != 0)
+	if (load_config(cpath, &cfg) != 0)
 		return EX_CONFIG;
 	r.cfg = cfg;
 	r.fail_on = fail_on ? fail_on : cfg->fail_on;

@@ -168,7 +168,7 @@ struct parser {
 	int errors;
 	enum sect sect;
 	struct cfg_segment *seg;
-	bool seen[NKEYS];   /* per section instance: single-valued keys given once */
+	bool seen[NKEYS];   /* single-valued keys given once (per segment for its keys) */
 	int keyline[NKEYS]; /* last line that set each key, for whole-file checks */
 };
 
@@ -688,7 +688,11 @@ static void section_line(struct parser *p, char *s)
 		*name++ = '\0';
 		arg = trim(name);
 	}
-	memset(p->seen, 0, sizeof p->seen);
+	/* Single-valued keys may be set once per file ([audit] given twice still
+	 * sets fail_on once), and once per segment for segment keys. */
+	for (size_t i = 0; i < NKEYS; i++)
+		if (keys[i].sect == S_SEGMENT)
+			p->seen[i] = false;
 	p->seg = NULL;
 	enum sect found = S_NONE;
 	for (int i = S_SEGMENT; i < S_NONE; i++)
@@ -772,7 +776,7 @@ static void key_line(struct parser *p, char *s)
 			continue;
 		if (!is_list(keys[i].type)) {
 			if (p->seen[i]) {
-				diag(p, p->line, "%s: given twice in this section", key);
+				diag(p, p->line, "%s: already set at line %d", key, p->keyline[i]);
 				return;
 			}
 			p->seen[i] = true;

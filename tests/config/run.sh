@@ -44,10 +44,19 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$bin" --db "$tmp/x.db" --config bad-syntax.conf run >"$tmp/out" 2>&1
 rc=$?
-if [ $rc -eq 78 ] && grep -q '^bad-syntax.conf:1: ' "$tmp/out" && [ ! -e "$tmp/x.db" ]; then
+if [ $rc -eq 78 ] && grep -q '^ipdrift: bad-syntax.conf:1: ' "$tmp/out" && [ ! -e "$tmp/x.db" ]; then
 	ok "run with a bad configuration exits 78, creates nothing"
 else
 	nok "run with a bad configuration (rc=$rc)"; sed 's/^/# /' "$tmp/out"
+fi
+# Under journald (JOURNAL_STREAM set) every log line carries a <N> priority
+# prefix (sd-daemon(3)), the configuration errors of `run --quiet` included.
+JOURNAL_STREAM=8:12345 "$bin" --db "$tmp/x.db" --config bad-syntax.conf run --quiet >/dev/null 2>"$tmp/j"
+rc=$?
+if [ $rc -eq 78 ] && [ -s "$tmp/j" ] && ! grep -qv '^<[0-7]>' "$tmp/j" && grep -q '^<4>bad-syntax.conf:1: ' "$tmp/j"; then
+	ok "journald: every stderr line has a <N> prefix, even with --quiet"
+else
+	nok "journald prefixes (rc=$rc)"; sed 's/^/# /' "$tmp/j"
 fi
 
 # The shipped example is valid (warnings for input files absent here are fine).
