@@ -431,6 +431,8 @@ static void resolve_common(struct runctx *r, struct strv *av)
 		add_int(av, &cmd_resolve, "--tries", c->dns_tries);
 	if (c->dns_forward == 0)
 		add_opt(av, &cmd_resolve, "--no-forward", NULL);
+	if (c->dns_domain)
+		add_opt(av, &cmd_resolve, "--domain", c->dns_domain);
 	add_parent(r, av, &cmd_resolve);
 	add_quiet(r, av, &cmd_resolve);
 }

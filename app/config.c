@@ -72,6 +72,7 @@ enum vtype {
 	V_DURATION,  /* N[smhd] */
 	V_RULESEVS,  /* list of RULE=SEV */
 	V_RULES,     /* list of rule ids */
+	V_DOMAIN,    /* DNS domain name */
 };
 
 struct keydef {
@@ -116,6 +117,7 @@ static const struct keydef keys[] = {
 	{ S_DNS, "ptr", V_PREFIXES, C(dns_ptr), 0, 0 },
 	{ S_DNS, "verify_zones", V_BOOL, C(dns_verify_zones), 0, 0 },
 	{ S_DNS, "forward", V_BOOL, C(dns_forward), 0, 0 },
+	{ S_DNS, "domain", V_DOMAIN, C(dns_domain), 0, 0 },
 
 	{ S_AUDIT, "stale_days", V_INT, C(stale_days), 1, 36500 },
 	{ S_AUDIT, "exhaustion", V_INT, C(exhaustion), 1, 100 },
@@ -245,6 +247,28 @@ static bool valid_word(const char *s, size_t max)
 		if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-' && *c != '.')
 			return false;
 	return true;
+}
+
+/* LDH labels of 1..63, at most 253 characters, optional final dot. */
+static bool valid_domain(const char *s)
+{
+	size_t n = strlen(s), label = 0;
+	if (n == 0 || n > 254 || (n == 254 && s[n - 1] != '.') || s[0] == '.')
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			continue;
+		}
+		if (!isalnum((unsigned char)c) && !(c == '-' && label > 0) && c != '_')
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	return label == 0 || s[n - 1] != '-';
 }
 
 /* A rule id of audit's rule table (`ipdrift audit --list-rules`). */
@@ -456,6 +480,13 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 		*(char **)field = xstrdup(v);
 		return;
 	}
+	case V_DOMAIN:
+		if (!valid_domain(v)) {
+			diag(p, p->line, "%s: \"%s\" is not a domain name", k->key, v);
+			return;
+		}
+		*(char **)field = xstrdup(v);
+		return;
 	case V_HOSTPORT:
 		if (!valid_hostport(v)) {
 			diag(p, p->line, "%s: expected HOST[:PORT], not \"%s\"", k->key, v);
@@ -908,6 +939,7 @@ void config_free(struct config *c)
 	free(c->lock);
 	free(c->user);
 	free(c->sensor);
+	free(c->dns_domain);
 	strv_free(&c->listen_prefix);
 	free(c->conflict_window);
 	strv_free(&c->severity);

@@ -72,6 +72,7 @@ struct config {
 	struct strv dns_ptr;
 	int dns_verify_zones;     /* -1/0/1 */
 	int dns_forward;          /* -1/0/1: A/AAAA of PTR targets */
+	char *dns_domain;         /* qualifies single-label DHCP names */
 	/* [import] */
 	struct cfg_import *imports;
 	size_t nimports;

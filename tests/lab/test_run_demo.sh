@@ -58,6 +58,7 @@ window = 10
 
 [dns]
 servers = $LAB_DNS
+domain = example.test
 
 [import]
 subnets = $FIX/netbox-prefixes.csv
