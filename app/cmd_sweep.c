@@ -268,7 +268,7 @@ static void print_hosts(const struct sweep_host *h, size_t n, bool json)
 }
 
 static int64_t record(struct db *db, int64_t run, const char *iface, const struct sweep_host *h,
-		      size_t n, const struct sweep_targets *t, int vlan)
+		      size_t n, const struct sweep_targets *t, uint64_t probed, int vlan)
 {
 	struct db_writer *w = db_writer_new(db, 0);
 	int64_t conflicts = 0;
@@ -319,17 +319,24 @@ static int64_t record(struct db *db, int64_t run, const char *iface, const struc
 		i = j;
 	}
 	enum ipd_status st = db_writer_close(w);
-	/* coverage: every v4 range, and runs of consecutive v6 targets */
-	for (size_t r = 0; r < t->n_v4 && st == IPD_OK; r++) {
+	/* coverage: every v4 range, and runs of consecutive v6 targets, clipped
+	 * to what was probed (an interrupted sweep covers only its first part) */
+	for (size_t r = 0; r < t->n_v4 && st == IPD_OK && t->v4[r].base < probed; r++) {
 		struct ipd_ip lo, hi;
+		uint64_t len = (uint64_t)t->v4[r].hi - t->v4[r].lo + 1;
+		if (t->v4[r].base + len > probed)
+			len = probed - t->v4[r].base;
 		ipd_ip_from_v4(&lo, t->v4[r].lo);
-		ipd_ip_from_v4(&hi, t->v4[r].hi);
+		ipd_ip_from_v4(&hi, (uint32_t)(t->v4[r].lo + len - 1));
 		st = db_coverage_add(db, run, &lo, &hi, vlan, iface, true);
 	}
-	for (size_t i = 0; i < t->n_v6 && st == IPD_OK;) {
+	size_t n6 = probed > t->count4 ? (size_t)(probed - t->count4) : 0;
+	if (n6 > t->n_v6)
+		n6 = t->n_v6;
+	for (size_t i = 0; i < n6 && st == IPD_OK;) {
 		size_t j = i;
 		struct ipd_ip nx = t->v6[i];
-		while (j + 1 < t->n_v6 && ipd_ip_next(&nx) && ipd_ip_eq(&nx, &t->v6[j + 1]))
+		while (j + 1 < n6 && ipd_ip_next(&nx) && ipd_ip_eq(&nx, &t->v6[j + 1]))
 			j++;
 		st = db_coverage_add(db, run, &t->v6[i], &t->v6[j], vlan, iface, true);
 		i = j + 1;
@@ -684,7 +691,7 @@ static int run(struct app *app, int argc, char **argv)
 	int64_t t_out = pace_now_ns();
 	print_hosts(hosts, nh, o.json);
 	int64_t t_rec = pace_now_ns();
-	int64_t conflicts = record(db, run_id, ifi.name, hosts, nh, &t, o.vlan);
+	int64_t conflicts = record(db, run_id, ifi.name, hosts, nh, &t, ss->probed, o.vlan);
 	log_debug("phases: setup %.1f ms, sweep %.1f ms, output %.1f ms, store %.1f ms",
 		  (double)(t_sweep - t_start) / 1e6, (double)ss->duration_us / 1e3,
 		  (double)(t_rec - t_out) / 1e6, (double)(pace_now_ns() - t_rec) / 1e6);

@@ -42,6 +42,8 @@ struct sweep {
 	int pass;
 	int64_t t0_ns, last_reply_ns, last_tick_ns;
 	uint64_t tick_sent, pass_done, pass_total;
+	uint64_t next_idx;           /* pass 0: targets below this were queued */
+	uint64_t sent_idx_gap;       /* of those, still unsent when a flush stopped */
 	struct parse_counters pc;
 	struct sweep_stats st;
 	bool failed;
@@ -219,6 +221,8 @@ static bool stopped(const struct sweep *s)
 
 static void flush(struct sweep *s)
 {
+	if (s->nq == 0)
+		return;
 	size_t off = 0;
 	while (off < s->nq && !stopped(s)) {
 		int64_t now = pace_now_ns();
@@ -245,6 +249,10 @@ static void flush(struct sweep *s)
 		drain(s);
 		tick(s, pace_now_ns(), false);
 	}
+	if (off == s->nq)
+		s->sent_idx_gap = 0;
+	else if (off < s->nq)
+		s->sent_idx_gap = s->nq - off; /* stopped with these unsent */
 	s->nq = 0;
 }
 
@@ -253,6 +261,8 @@ static void enqueue(struct sweep *s, const struct probe_ops *ops, const struct p
 {
 	if (s->nq == BATCH)
 		flush(s);
+	if (stopped(s))
+		return;
 	size_t n = ops->build(src, target, s->buf[s->nq], PROBE_MAX_FRAME);
 	if (n == 0)
 		return;
@@ -281,11 +291,16 @@ static void send_pass(struct sweep *s)
 			struct ipd_ip ip;
 			ipd_ip_from_v4(&ip, (uint32_t)a);
 			enqueue(s, &probe_arp, &s->cfg.src, &ip);
+			if (!stopped(s))
+				s->next_idx = idx + 1;
 		}
 	}
 	for (size_t i = 0; i < t->n_v6 && !stopped(s); i++)
-		if (!s->answered[t->count4 + i])
+		if (!s->answered[t->count4 + i]) {
 			enqueue(s, &probe_nd_ns, &s->cfg.src, &t->v6[i]);
+			if (!stopped(s))
+				s->next_idx = t->count4 + i + 1;
+		}
 	if (t->echo_all_nodes && !stopped(s)) {
 		struct ipd_ip all;
 		ipd_ip_parse("ff02::1", &all);
@@ -356,6 +371,13 @@ int sweep_run(struct sweep *s)
 		s->pass_done = 0;
 		s->pass_total = left + (s->t->echo_all_nodes ? 1u + s->cfg.has_ip6_global : 0u);
 		send_pass(s);
+		if (p == 0) {
+			/* what pass 0 really probed (less than all when interrupted);
+			 * frames are queued in target order */
+			s->st.probed = s->next_idx >= s->sent_idx_gap ? s->next_idx - s->sent_idx_gap : 0;
+			if (!stopped(s))
+				s->st.probed = s->ntargets;
+		}
 		s->st.passes = p + 1;
 		if (!replies)
 			break;

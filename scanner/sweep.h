@@ -82,6 +82,7 @@ struct sweep_host {
 
 struct sweep_stats {
 	uint64_t targets, sent, retry_sent, tx_busy;
+	uint64_t probed;            /* targets [0, probed) got a probe in pass 0 (all unless interrupted) */
 	uint64_t replies, matched;  /* reply frames parsed / used */
 	uint64_t answered, late;    /* targets answered; of them first in a retry pass */
 	uint64_t hosts;             /* distinct (ip, mac, vlan) */
