@@ -60,6 +60,7 @@ static int run(struct app *app, int argc, char **argv)
 	const char *format = NULL, *outpath = NULL, *what_s = NULL, *oui_dir = NULL;
 	int64_t run_id = -1;
 	bool force = false;
+	enum rpt_evidence evidence = RPT_EVIDENCE_AUTO;
 	static const struct option opts[] = {
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
@@ -67,6 +68,7 @@ static int run(struct app *app, int argc, char **argv)
 		{ "what", required_argument, NULL, 'w' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "oui-dir", required_argument, NULL, 'O' },
+		{ "evidence", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -83,6 +85,18 @@ static int run(struct app *app, int argc, char **argv)
 		case 'w': what_s = optarg; break;
 		case 'F': force = true; break;
 		case 'O': oui_dir = optarg; break;
+		case 'E':
+			if (strcmp(optarg, "auto") == 0)
+				evidence = RPT_EVIDENCE_AUTO;
+			else if (strcmp(optarg, "full") == 0)
+				evidence = RPT_EVIDENCE_FULL;
+			else if (strcmp(optarg, "summary") == 0)
+				evidence = RPT_EVIDENCE_SUMMARY;
+			else {
+				log_warnx("--evidence: auto, full or summary");
+				return EX_USAGE;
+			}
+			break;
 		default: app_usage(&cmd_report, stderr); return EX_USAGE;
 		}
 	}
@@ -119,7 +133,7 @@ static int run(struct app *app, int argc, char **argv)
 		return rc;
 	struct rpt_ctx c = {
 		.db = db, .what = what, .now = app_report_now(), .version = IPD_VERSION,
-		.db_path = db_path(db), .vendor = vendor_hook,
+		.db_path = db_path(db), .vendor = vendor_hook, .evidence = evidence,
 	};
 	if (run_id > 0) {
 		if (db_rpt_run(db, run_id, run_exists, NULL) != IPD_OK) {
@@ -159,7 +173,7 @@ const struct command cmd_report = {
 	.name = "report",
 	.summary = "write the audit report: html, csv, json or ndjson",
 	.usage = "usage: ipdrift report --format html|csv|json|ndjson [-o FILE] [--run ID] [--what findings|hosts]\n"
-		 "                      [--force] [--oui-dir DIR]\n"
+		 "                      [--force] [--oui-dir DIR] [--evidence auto|full|summary]\n"
 		 "\nWrites the report of an audit run (default: the newest) to FILE or stdout.\n"
 		 "  --format F      html: one self-contained page (no network access, CSP);\n"
 		 "                  csv: RFC 4180, one row per finding, or per host with\n"
@@ -170,6 +184,9 @@ const struct command cmd_report = {
 		 "  --what W        findings, hosts or all (html/json/ndjson default: all;\n"
 		 "                  csv default: findings)\n"
 		 "  --oui-dir DIR   IEEE registry CSVs for vendor names (default /usr/share/ieee-data)\n"
+		 "  --evidence E    html: full = each finding's evidence and fix JSON in a\n"
+		 "                  collapsed block; summary = first observation, record and\n"
+		 "                  answer with counts; auto (default) = full up to 20000 findings\n"
 		 "CSV cells holding external data that start with = + - @ TAB CR are prefixed\n"
 		 "with ' (formula-injection defence); the value then differs from the input.\n"
 		 "Set SOURCE_DATE_EPOCH to fix the generation time (reproducible output).\n",

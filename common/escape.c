@@ -246,14 +246,26 @@ void esc_json_str(const struct esc_out *o, const char *s)
 
 /* --- HTML --- */
 
+static void html_esc(const struct esc_out *o, const char *s, size_t n, bool quotes);
+
 void esc_html(const struct esc_out *o, const char *s, size_t n)
+{
+	html_esc(o, s, n, true);
+}
+
+void esc_html_text(const struct esc_out *o, const char *s, size_t n)
+{
+	html_esc(o, s, n, false);
+}
+
+static void html_esc(const struct esc_out *o, const char *s, size_t n, bool quotes)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run = 0, i = 0;
 	while (i < n) {
 		unsigned c = p[i];
-		if ((c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' && c != '"' &&
-		     c != '\'') ||
+		if ((c >= 0x20 && c < 0x7f && c != '&' && c != '<' && c != '>' &&
+		     ((c != '"' && c != '\'') || !quotes)) ||
 		    c == '\t' || c == '\n') {
 			i++;
 			continue;

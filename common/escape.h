@@ -80,6 +80,9 @@ void esc_json_strn(const struct esc_out *o, const char *s, size_t n);
 
 void esc_html(const struct esc_out *o, const char *s, size_t n);
 void esc_html_str(const struct esc_out *o, const char *s); /* NULL writes nothing */
+/* Element content only (never attributes): as esc_html but '"' and '\''
+ * stay as they are, which keeps bulky JSON evidence readable and small. */
+void esc_html_text(const struct esc_out *o, const char *s, size_t n);
 
 /* One CSV cell with formula defence (external data). NULL = empty cell. */
 void esc_csv(const struct esc_out *o, const char *s, size_t n);

@@ -115,26 +115,37 @@ int64_t db_rpt_prev_audit(struct db *db, int64_t run_id)
 
 /* --- findings --- */
 
-enum ipd_status db_rpt_findings(struct db *db, int64_t run_id, db_rpt_finding_cb cb, void *arg)
+#define FINDINGS_SQL(evexpr, fxexpr) \
+		"SELECT id, run_id, coalesce(first_run,-1), fingerprint, rule, severity, subject_kind," \
+		" state, subject, summary, suppress_reason, evidence, fix, suppressed," \
+		" json_extract(ev,'$.observations[0].ip'), json_extract(ev,'$.observations[0].mac')," \
+		" json_extract(ev,'$.observations[0].method'), json_extract(ev,'$.observations[0].iface')," \
+		" json_extract(ev,'$.observations[0].sensor'), json_extract(ev,'$.observations[0].vlan')," \
+		" json_extract(ev,'$.observations[0].first_seen')," \
+		" json_extract(ev,'$.observations[0].last_seen')," \
+		" json_extract(ev,'$.observations[0].count')," \
+		" json_extract(ev,'$.records[0].kind'), json_extract(ev,'$.records[0].source')," \
+		" json_extract(ev,'$.records[0].hostname'), json_extract(ev,'$.records[0].mac')," \
+		" json_extract(ev,'$.records[0].status'), json_extract(ev,'$.records[0].line')," \
+		" json_extract(ev,'$.dns[0].qname'), json_extract(ev,'$.dns[0].qtype')," \
+		" json_extract(ev,'$.dns[0].status'), json_extract(ev,'$.dns[0].answer')," \
+		" json_extract(ev,'$.dns[0].server'), json_valid(evidence) IS 1, json_valid(fix) IS 1," \
+		" json_array_length(ev,'$.observations'), json_array_length(ev,'$.records')," \
+		" json_array_length(ev,'$.dns'), json_array_length(ev,'$.events')," \
+		" json_extract(fx,'$.dns[0].op'), json_extract(fx,'$.dns[0].name'), json_extract(fx,'$.dns[0].type')," \
+		" json_extract(fx,'$.dns[0].value'), json_extract(fx,'$.dns[0].old')" \
+		" FROM (SELECT *, " evexpr " AS ev, " fxexpr " AS fx" \
+		"       FROM findings WHERE run_id = ?1)" \
+		" ORDER BY " SEV_RANK("severity") ", rule, subject, id"
+
+enum ipd_status db_rpt_findings(struct db *db, int64_t run_id, bool flat, db_rpt_finding_cb cb,
+				void *arg)
 {
-	sqlite3_stmt *st = db_prep(db,
-		"SELECT id, run_id, coalesce(first_run,-1), fingerprint, rule, severity, subject_kind,"
-		" state, subject, summary, suppress_reason, evidence, fix, suppressed,"
-		" json_extract(ev,'$.observations[0].ip'), json_extract(ev,'$.observations[0].mac'),"
-		" json_extract(ev,'$.observations[0].method'), json_extract(ev,'$.observations[0].iface'),"
-		" json_extract(ev,'$.observations[0].sensor'), json_extract(ev,'$.observations[0].vlan'),"
-		" json_extract(ev,'$.observations[0].first_seen'),"
-		" json_extract(ev,'$.observations[0].last_seen'),"
-		" json_extract(ev,'$.observations[0].count'),"
-		" json_extract(ev,'$.records[0].kind'), json_extract(ev,'$.records[0].source'),"
-		" json_extract(ev,'$.records[0].hostname'), json_extract(ev,'$.records[0].mac'),"
-		" json_extract(ev,'$.records[0].status'), json_extract(ev,'$.records[0].line'),"
-		" json_extract(ev,'$.dns[0].qname'), json_extract(ev,'$.dns[0].qtype'),"
-		" json_extract(ev,'$.dns[0].status'), json_extract(ev,'$.dns[0].answer'),"
-		" json_extract(ev,'$.dns[0].server'), ev IS NOT NULL, json_valid(fix) IS 1"
-		" FROM (SELECT *, CASE WHEN json_valid(evidence) THEN evidence END AS ev"
-		"       FROM findings WHERE run_id = ?1)"
-		" ORDER BY " SEV_RANK("severity") ", rule, subject, id");
+	/* Same columns either way; without flat the JSON paths are not
+	 * evaluated (ev is NULL). */
+	sqlite3_stmt *st = db_prep(db, flat ? FINDINGS_SQL("CASE WHEN json_valid(evidence) THEN evidence END",
+							    "CASE WHEN json_valid(fix) THEN fix END")
+					    : FINDINGS_SQL("NULL", "NULL"));
 	sqlite3_bind_int64(st, 1, run_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -155,6 +166,10 @@ enum ipd_status db_rpt_findings(struct db *db, int64_t run_id, db_rpt_finding_cb
 			.dns_answer = tcol(st, 32), .dns_server = tcol(st, 33),
 			.evidence_valid = sqlite3_column_int(st, 34) != 0,
 			.fix_valid = sqlite3_column_int(st, 35) != 0,
+			.n_obs = sqlite3_column_int64(st, 36), .n_rec = sqlite3_column_int64(st, 37),
+			.n_dns = sqlite3_column_int64(st, 38), .n_events = sqlite3_column_int64(st, 39),
+			.fix_op = tcol(st, 40), .fix_name = tcol(st, 41), .fix_type = tcol(st, 42),
+			.fix_value = tcol(st, 43), .fix_old = tcol(st, 44),
 		};
 		if (cb(arg, &f))
 			break;

@@ -51,10 +51,17 @@ struct db_rpt_finding {
 	struct db_text rec_kind, rec_source, rec_hostname, rec_mac, rec_status;
 	int64_t rec_line;                                          /* -1 when absent */
 	struct db_text dns_qname, dns_qtype, dns_status, dns_answer, dns_server;
+	/* Lengths of the evidence lists (flat only; 0 when absent). */
+	int64_t n_obs, n_rec, n_dns, n_events;
+	/* First DNS change of the fix (flat only). */
+	struct db_text fix_op, fix_name, fix_type, fix_value, fix_old;
 };
 typedef int (*db_rpt_finding_cb)(void *arg, const struct db_rpt_finding *f);
-/* Findings of one run ordered by severity rank, rule, subject. */
-enum ipd_status db_rpt_findings(struct db *db, int64_t run_id, db_rpt_finding_cb cb, void *arg);
+/* Findings of one run ordered by severity rank, rule, subject. The ev_*,
+ * rec_* and dns_* fields are filled only when flat is true (costly: the
+ * evidence JSON is taken apart per row); otherwise they are NULL / -1. */
+enum ipd_status db_rpt_findings(struct db *db, int64_t run_id, bool flat, db_rpt_finding_cb cb,
+				void *arg);
 
 /* Counts of one run by (severity, state, suppressed). */
 typedef int (*db_rpt_count_cb)(void *arg, const char *severity, const char *state, bool suppressed,

@@ -23,6 +23,13 @@ enum rpt_what {
 	RPT_ALL = 3,
 };
 
+enum rpt_evidence {
+	RPT_EVIDENCE_AUTO = 0,  /* full up to RPT_FULL_EVIDENCE_MAX findings, else summary */
+	RPT_EVIDENCE_FULL,      /* HTML: every finding's evidence and fix JSON in <details> */
+	RPT_EVIDENCE_SUMMARY,   /* HTML: first observation/record/answer + counts only */
+};
+#define RPT_FULL_EVIDENCE_MAX 20000
+
 struct rpt_ctx {
 	FILE *f;
 	struct db *db;
@@ -30,6 +37,7 @@ struct rpt_ctx {
 	int64_t prev_run_id;  /* the audit before it, -1 = none */
 	unsigned what;        /* enum rpt_what bits */
 	int64_t now;          /* generation time (SOURCE_DATE_EPOCH when set) */
+	enum rpt_evidence evidence;
 	const char *version;  /* tool version */
 	const char *db_path;
 	/* MAC -> vendor name or NULL; the result is borrowed until the next

@@ -155,7 +155,7 @@ static enum ipd_status write_csv(struct rpt_ctx *c)
 	if (c->what & RPT_FINDINGS) {
 		esc_raws(w.o, finding_header);
 		if (c->run_id >= 0)
-			rc = db_rpt_findings(c->db, c->run_id, finding_cb, &w);
+			rc = db_rpt_findings(c->db, c->run_id, true, finding_cb, &w);
 	} else {
 		esc_raws(w.o, host_header);
 		rc = db_rpt_hosts(c->db, host_cb, &w);

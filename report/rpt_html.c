@@ -31,30 +31,36 @@ static const char script_js[] =
 	"var js=d.getElementById('jsstate');if(js)js.textContent='filter and sort enabled';\n"
 	"var q=d.getElementById('q'),ss=[].slice.call(d.querySelectorAll('input.fsev')),"
 	"fst=d.getElementById('fstate'),fsup=d.getElementById('fsup'),shown=d.getElementById('shown');\n"
-	"if(!q)return;\n"
-	"var rows=null,texts=null;\n"
-	"function load(){rows=[].slice.call(d.querySelectorAll('table.f tbody tr'));texts=null;}\n"
-	"function apply(){if(!rows)load();var t=q.value.toLowerCase(),sev={},n=0,s=fst.value,sup=fsup.checked;\n"
+	"var rows=null,sevs=null,texts=null;\n"
+	"function load(){rows=[];sevs=[];texts=null;[].forEach.call(d.querySelectorAll('div.grp'),"
+	"function(g){var s=g.getAttribute('data-sev');[].forEach.call(g.querySelectorAll('tbody tr'),"
+	"function(r){rows.push(r);sevs.push(s);});});}\n"
+	"function apply(){if(!q)return;if(!rows)load();var t=q.value.toLowerCase(),sev={},n=0,"
+	"s=fst.value,sup=fsup.checked;\n"
 	"if(t&&!texts)texts=rows.map(function(r){return r.textContent.toLowerCase();});\n"
 	"ss.forEach(function(c){sev[c.value]=c.checked;});\n"
-	"for(var i=0;i<rows.length;i++){var r=rows[i],ok=sev[r.getAttribute('data-sev')]!==false&&"
-	"(s===''||r.getAttribute('data-state')===s)&&(sup||r.getAttribute('data-sup')!=='1')&&"
+	"for(var i=0;i<rows.length;i++){var r=rows[i],ok=sev[sevs[i]]!==false&&"
+	"(s===''||r.cells[0].firstChild.nodeValue===s)&&(sup||r.className!=='sup')&&"
 	"(t===''||texts[i].indexOf(t)>=0);if(r.hidden===ok)r.hidden=!ok;if(ok)n++;}\n"
 	"shown.textContent=n+' of '+rows.length+' findings shown';}\n"
-	"var tm;function later(){clearTimeout(tm);tm=setTimeout(apply,200);}\n"
-	"q.addEventListener('input',later);ss.forEach(function(c){c.addEventListener('change',apply);});\n"
-	"fst.addEventListener('change',apply);fsup.addEventListener('change',apply);\n"
+	"var tm;function later(){clearTimeout(tm);tm=setTimeout(apply,250);}\n"
+	"if(q){q.addEventListener('input',later);ss.forEach(function(c){c.addEventListener('change',apply);});\n"
+	"fst.addEventListener('change',apply);fsup.addEventListener('change',apply);}\n"
+	/* sorting: all chunk tables of a group sort as one; chunk sizes are kept */
 	"[].forEach.call(d.querySelectorAll('table.sortable th'),function(th){th.tabIndex=0;"
 	"th.addEventListener('click',function(){\n"
-	"var tb=th.parentNode.parentNode.parentNode.tBodies[0],i=th.cellIndex,"
-	"asc=th.getAttribute('aria-sort')!=='ascending';\n"
-	"[].forEach.call(th.parentNode.cells,function(h){h.removeAttribute('aria-sort');});\n"
-	"th.setAttribute('aria-sort',asc?'ascending':'descending');\n"
-	"var k=[].map.call(tb.rows,function(r){var c=r.cells[i],v=c.getAttribute('data-v');"
+	"var tb=th.closest('table'),g=tb.closest('div.grp,div.hgrp'),i=th.cellIndex,"
+	"tabs=g?[].slice.call(g.querySelectorAll('table')):[tb],"
+	"asc=th.getAttribute('aria-sort')!=='ascending',all=[],sizes=[];\n"
+	"tabs.forEach(function(t){var h=t.tHead.rows[0].cells;[].forEach.call(h,function(c){"
+	"c.removeAttribute('aria-sort');});h[i].setAttribute('aria-sort',asc?'ascending':'descending');"
+	"var bd=t.tBodies[0];sizes.push(bd.rows.length);[].push.apply(all,bd.rows);});\n"
+	"var k=all.map(function(r){var c=r.cells[i],v=c.getAttribute('data-v');"
 	"return [v!==null?+v:c.textContent,r];});\n"
 	"k.sort(function(a,b){return (a[0]<b[0]?-1:a[0]>b[0]?1:0)*(asc?1:-1);});\n"
-	"var f=d.createDocumentFragment();k.forEach(function(x){f.appendChild(x[1]);});"
-	"tb.appendChild(f);rows=null;});});\n"
+	"var j=0;tabs.forEach(function(t,n){var f=d.createDocumentFragment();"
+	"for(var e=j+sizes[n];j<e;j++)f.appendChild(k[j][1]);t.tBodies[0].appendChild(f);});"
+	"rows=null;});});\n"
 	"apply();\n"
 	"})();\n";
 
@@ -68,9 +74,14 @@ static const char style_css[] =
 	"td.n{text-align:right;font-variant-numeric:tabular-nums}"
 	".mono,td.ip,td.mac{font-family:ui-monospace,monospace}td.ip,td.mac{white-space:nowrap}"
 	"td.subj{font-family:ui-monospace,monospace;max-width:22em;word-break:break-all}"
-	"tr.critical td:first-child{border-left:5px solid #8b0000}tr.high td:first-child{border-left:5px solid #d9480f}"
-	"tr.medium td:first-child{border-left:5px solid #e8a400}tr.low td:first-child{border-left:5px solid #4a90d9}"
-	"tr.info td:first-child{border-left:5px solid #999}tr[data-sup='1']{opacity:.6}"
+	"[data-sev=critical] td:first-child{border-left:5px solid #8b0000}"
+	"[data-sev=high] td:first-child{border-left:5px solid #d9480f}"
+	"[data-sev=medium] td:first-child{border-left:5px solid #e8a400}"
+	"[data-sev=low] td:first-child{border-left:5px solid #4a90d9}"
+	"[data-sev=info] td:first-child{border-left:5px solid #999}tr.sup{opacity:.6}"
+	"table.f,table.h{table-layout:fixed;width:100%;margin:0}"
+	"td{overflow-wrap:anywhere}"
+	".chunk{content-visibility:auto;contain-intrinsic-size:auto 30000px}"
 	".sev-critical{color:#8b0000}.sev-high{color:#d9480f}.sev-medium{color:#a87600}.sev-low{color:#2f6fb5}"
 	".sev-info{color:#666}"
 	"details pre{white-space:pre-wrap;word-break:break-all;max-width:60em;margin:.2em 0;font-size:12px}"
@@ -86,7 +97,10 @@ static const char style_css[] =
 struct hw {
 	struct rpt_ctx *c;
 	const struct esc_out *o;
-	int cur_sev;   /* severity table currently open, -1 none */
+	int cur_sev;   /* severity group currently open, -1 none */
+	bool chunk_open;
+	int chunk_rows;
+	bool full_evidence; /* JSON evidence in <details> per row */
 	int64_t rows;
 	struct sbuf tmp;
 };
@@ -332,10 +346,29 @@ static void write_subnets(struct hw *w)
 
 /* --- findings --- */
 
+/* Rows per table chunk. Each chunk is its own fixed-layout table inside a
+ * content-visibility:auto box, so the browser lays out only the chunks on
+ * screen: a 100,000-row report stays usable. */
+#define CHUNK_ROWS 500
+
+static const char findings_head[] =
+	"<colgroup><col style=\"width:7%\"><col style=\"width:10%\"><col style=\"width:14%\">"
+	"<col style=\"width:24%\"><col style=\"width:35%\"><col style=\"width:10%\"></colgroup>"
+	"<thead><tr><th>State</th><th>Rule</th><th>Subject</th><th>Summary</th><th>Evidence</th>"
+	"<th>Last seen</th></tr></thead><tbody>\n";
+
+static void close_chunk(struct hw *w)
+{
+	if (w->chunk_open)
+		h(w->o, "</tbody></table></div>\n");
+	w->chunk_open = false;
+}
+
 static void close_sev(struct hw *w)
 {
+	close_chunk(w);
 	if (w->cur_sev >= 0)
-		h(w->o, "</tbody></table>\n");
+		h(w->o, "</div>\n");
 	w->cur_sev = -1;
 }
 
@@ -351,6 +384,12 @@ static void fact(struct hw *w, const char *label, const struct db_text *x, bool 
 	t(w->o, x);
 }
 
+static void more(struct hw *w, int64_t n, const char *what)
+{
+	if (n > 1)
+		hf(w->o, " <i>(+%" PRId64 " more %s)</i>", n - 1, what);
+}
+
 static int finding_cb(void *arg, const struct db_rpt_finding *f)
 {
 	struct hw *w = arg;
@@ -359,19 +398,21 @@ static int finding_cb(void *arg, const struct db_rpt_finding *f)
 	if (r != w->cur_sev) {
 		close_sev(w);
 		const char *sn = r < 5 ? db_rpt_severities[r] : "other";
-		hf(o, "<h3 id=\"sev-%s\" class=\"sev-%s\">%s</h3>\n", sn, sn, sn);
-		h(o, "<table class=\"f sortable\"><thead><tr><th>State</th><th>Rule</th><th>Subject</th>"
-		     "<th>Summary</th><th>Evidence</th><th>Last seen</th></tr></thead><tbody>\n");
+		hf(o, "<h3 id=\"sev-%s\" class=\"sev-%s\">%s</h3>\n<div class=grp data-sev=\"%s\">\n", sn,
+		   sn, sn, sn);
 		w->cur_sev = r;
+		w->chunk_rows = 0;
 	}
+	if (!w->chunk_open || w->chunk_rows == CHUNK_ROWS) {
+		close_chunk(w);
+		h(o, "<div class=chunk><table class=\"f sortable\">");
+		h(o, findings_head);
+		w->chunk_open = true;
+		w->chunk_rows = 0;
+	}
+	w->chunk_rows++;
 	w->rows++;
-	h(o, "<tr class=\"");
-	ts(o, f->severity);
-	h(o, "\" data-sev=\"");
-	ts(o, f->severity);
-	h(o, "\" data-state=\"");
-	ts(o, f->state);
-	hf(o, "\" data-sup=\"%d\"><td>", f->suppressed ? 1 : 0);
+	h(o, f->suppressed ? "<tr class=sup><td>" : "<tr><td>");
 	ts(o, f->state);
 	if (f->suppressed) {
 		h(o, "<br><i>suppressed</i>");
@@ -404,6 +445,7 @@ static int finding_cb(void *arg, const struct db_rpt_finding *f)
 		hf(o, " vlan %" PRId64, f->ev_vlan);
 	fact(w, "via ", &f->ev_method, &any);
 	fact(w, "on ", &f->ev_iface, &any);
+	more(w, f->n_obs, "observations");
 	if (f->rec_source.p) {
 		h(o, any ? "<br>" : "");
 		any = true;
@@ -415,6 +457,7 @@ static int finding_cb(void *arg, const struct db_rpt_finding *f)
 		bool a2 = true;
 		fact(w, NULL, &f->rec_hostname, &a2);
 		fact(w, NULL, &f->rec_mac, &a2);
+		more(w, f->n_rec, "records");
 	}
 	if (f->dns_qname.p) {
 		h(o, any ? "<br>" : "");
@@ -426,15 +469,35 @@ static int finding_cb(void *arg, const struct db_rpt_finding *f)
 		t(o, &f->dns_status);
 		bool a2 = true;
 		fact(w, NULL, &f->dns_answer, &a2);
+		more(w, f->n_dns, "answers");
 	}
-	if (f->evidence.p || f->fix.p) {
+	if (f->n_events > 0)
+		hf(o, "%s%" PRId64 " event%s", any ? "<br>" : "", f->n_events, f->n_events > 1 ? "s" : "");
+	if (f->fix_op.p) {
+		h(o, "<br><b>fix:</b> ");
+		t(o, &f->fix_op);
+		h(o, " ");
+		t(o, &f->fix_type);
+		h(o, " ");
+		t(o, &f->fix_name);
+		if (f->fix_old.p) {
+			h(o, " ");
+			t(o, &f->fix_old);
+		}
+		if (f->fix_value.p && f->fix_op.n != 6) { /* not "delete" */
+			h(o, " → ");
+			t(o, &f->fix_value);
+		}
+	}
+	if (w->full_evidence && (f->evidence.p || f->fix.p)) {
 		h(o, "<details><summary>");
 		h(o, f->fix.p ? "evidence and fix" : "evidence");
 		h(o, "</summary><pre>");
-		t(o, &f->evidence);
+		if (f->evidence.p)
+			esc_html_text(o, f->evidence.p, f->evidence.n);
 		if (f->fix.p) {
 			h(o, "</pre><b>fix</b><pre>");
-			t(o, &f->fix);
+			esc_html_text(o, f->fix.p, f->fix.n);
 		}
 		h(o, "</pre></details>");
 	}
@@ -448,6 +511,11 @@ static void write_findings(struct hw *w, const struct rpt_summary *s)
 {
 	const struct esc_out *o = w->o;
 	h(o, "<section id=findings><h2>Findings</h2>\n");
+	if (!w->full_evidence)
+		hf(o, "<p>%" PRId64 " findings: each row shows its evidence in summary (the first "
+		      "observation, record and DNS answer, and how many more). The JSON report "
+		      "(<code>ipdrift report --format json</code>) has all of it.</p>\n",
+		   s->total);
 	h(o, "<div class=controls><label>Filter <input id=q type=search size=30 "
 	     "placeholder=\"text in any column\"></label>");
 	for (int i = 0; i < 5; i++)
@@ -461,7 +529,7 @@ static void write_findings(struct hw *w, const struct rpt_summary *s)
 	     "script)</i></div>\n");
 	w->cur_sev = -1;
 	if (w->c->run_id >= 0)
-		db_rpt_findings(w->c->db, w->c->run_id, finding_cb, w);
+		db_rpt_findings(w->c->db, w->c->run_id, true, finding_cb, w);
 	close_sev(w);
 	if (!w->rows)
 		h(o, "<p>No findings.</p>\n");
@@ -502,10 +570,25 @@ static int refused_cb(void *arg, const struct db_rpt_fix_dns *fx, const struct d
 
 /* --- hosts --- */
 
+static const char hosts_head[] =
+	"<colgroup><col style=\"width:12%\"><col style=\"width:11%\"><col style=\"width:14%\">"
+	"<col style=\"width:5%\"><col style=\"width:22%\"><col style=\"width:11%\">"
+	"<col style=\"width:11%\"><col style=\"width:9%\"><col style=\"width:5%\"></colgroup>"
+	"<thead><tr><th>IP</th><th>MAC</th><th>Vendor</th><th>VLAN</th><th>Names</th>"
+	"<th>First seen</th><th>Last seen</th><th>Methods</th><th>Count</th></tr></thead><tbody>\n";
+
 static int host_cb(void *arg, const struct db_rpt_host *hh)
 {
 	struct hw *w = arg;
 	const struct esc_out *o = w->o;
+	if (!w->chunk_open || w->chunk_rows == CHUNK_ROWS) {
+		close_chunk(w);
+		h(o, "<div class=chunk><table class=\"h sortable\">");
+		h(o, hosts_head);
+		w->chunk_open = true;
+		w->chunk_rows = 0;
+	}
+	w->chunk_rows++;
 	h(o, "<tr><td class=ip>");
 	ts(o, hh->ip_text);
 	h(o, "</td><td class=mac>");
@@ -534,12 +617,12 @@ static void write_hosts(struct hw *w)
 	const struct esc_out *o = w->o;
 	h(o, "<section id=hosts><h2>Host inventory</h2>\n<p>Every (address, MAC, VLAN) seen on the "
 	     "wire, with the names the DNS (ptr), the IPAM (ipam) and DHCP leases (dhcp) give it.</p>\n");
-	h(o, "<table class=sortable><thead><tr><th>IP</th><th>MAC</th><th>Vendor</th><th>VLAN</th>"
-	     "<th>Names</th><th>First seen</th><th>Last seen</th><th>Methods</th><th>Count</th></tr>"
-	     "</thead><tbody>\n");
+	h(o, "<div class=hgrp>\n");
 	w->rows = 0;
+	w->chunk_open = false;
 	db_rpt_hosts(w->c->db, host_cb, w);
-	h(o, "</tbody></table>\n");
+	close_chunk(w);
+	h(o, "</div>\n");
 	if (!w->rows)
 		h(o, "<p>No hosts observed.</p>\n");
 	h(o, "</section>\n");
@@ -590,6 +673,8 @@ static enum ipd_status write_html(struct rpt_ctx *c)
 	enum ipd_status rc = rpt_summary_load(c, &s);
 	if (rc != IPD_OK)
 		return rc;
+	w.full_evidence = c->evidence == RPT_EVIDENCE_FULL ||
+			  (c->evidence == RPT_EVIDENCE_AUTO && s.total <= RPT_FULL_EVIDENCE_MAX);
 	char hash[80];
 	script_hash(hash, sizeof hash);
 	h(o, "<!DOCTYPE html>\n<html lang=en><head><meta charset=\"utf-8\">\n");

@@ -334,7 +334,7 @@ static enum ipd_status write_all(struct rpt_ctx *c, bool nd)
 	array_end(&w);
 	if ((c->what & RPT_FINDINGS) && c->run_id >= 0) {
 		array_begin(&w, "findings");
-		rc = db_rpt_findings(c->db, c->run_id, finding_cb, &w);
+		rc = db_rpt_findings(c->db, c->run_id, false, finding_cb, &w);
 		array_end(&w);
 	}
 	if (rc == IPD_OK && (c->what & RPT_HOSTS)) {

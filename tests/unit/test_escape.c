@@ -128,6 +128,9 @@ static void html_text(void **state)
 	CHECK(esc_html, "user\xe2\x80\xaetxt.exe", "user\\u202etxt.exe");
 	CHECK(esc_html, "\xe2\x81\xa6iso", "\\u2066iso");
 	CHECK(esc_html, "caf\xc3\xa9 \xe6\x97\xa5", "caf\xc3\xa9 \xe6\x97\xa5");
+	/* element-content variant keeps quotes, still escapes markup */
+	CHECK(esc_html_text, "{\"a\":\"<b>'&'\"}", "{\"a\":\"&lt;b&gt;'&amp;'\"}");
+	CHECK(esc_html_text, "x\x1b\xff", "x\\x1b\xef\xbf\xbd");
 }
 
 static void csv_cells(void **state)

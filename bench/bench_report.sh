@@ -1,0 +1,61 @@
+#!/bin/bash
+# Report generation for N findings (default 100000) in each format: wall time
+# and size (target: under 5 s each), plus the fix writers, and the HTML
+# render time in headless Chromium (loopback-only netns when root).
+#   bench/bench_report.sh [N] [HOSTS]
+# Prints one line per output: "report FORMAT: N findings, T s, SIZE".
+set -u
+cd "$(dirname "$0")/.."
+N=${1:-100000}
+HOSTS=${2:-20000}
+BIN=${IPDRIFT:-$PWD/build/ipdrift}
+[ -x "$BIN" ] || BIN=$PWD/ipdrift
+T=$(mktemp -d /tmp/ipd-bench-report-XXXXXX)
+trap 'rm -rf "$T"' EXIT
+DB=$T/bench.db
+"$BIN" --db "$DB" init >/dev/null
+now=$(date +%s)
+t0=$(date +%s.%N)
+python3 bench/bench_report_store.py "$DB" "$N" "$HOSTS" "$now" || { echo "store build failed"; exit 1; }
+t1=$(date +%s.%N)
+printf 'bench store: %d findings, %d hosts built in %.2f s (%s)\n' "$N" "$HOSTS" "$(echo "$t1 - $t0" | bc)" \
+	"$(du -h "$DB" | cut -f1)"
+
+runone() { # label outfile args...
+	local label=$1 out=$2; shift 2
+	local a b
+	a=$(date +%s.%N)
+	"$BIN" --db "$DB" "$@" >"$out" 2>"$T/err" || { echo "$label: FAILED: $(head -3 "$T/err")"; return; }
+	b=$(date +%s.%N)
+	local secs; secs=$(echo "$b - $a" | bc)
+	local verdict=ok; [ "$(echo "$secs < 5" | bc)" = 1 ] || verdict="OVER 5 s TARGET"
+	printf '%-28s %7.2f s  %8s  %s\n' "$label:" "$secs" "$(du -h "$out" | cut -f1)" "$verdict"
+}
+echo "# $N findings, $HOSTS hosts"
+runone "report json" "$T/r.json" report --format json
+runone "report ndjson" "$T/r.ndjson" report --format ndjson
+runone "report csv (findings)" "$T/r.csv" report --format csv
+runone "report csv (hosts)" "$T/h.csv" report --format csv --what hosts
+runone "report html" "$T/r.html" report --format html
+runone "fix nsupdate" "$T/fix.ns" fix --nsupdate --server 127.0.0.1
+runone "fix ipam-csv netbox" "$T/ipam.csv" fix --ipam-csv -
+# reference: what sqlite3 itself takes to dump the same findings as JSON
+a=$(date +%s.%N)
+sqlite3 "$DB" "SELECT json_group_array(json_object('id',id,'rule',rule,'subject',subject,'summary',summary,'evidence',json(evidence))) FROM findings WHERE run_id=2" >"$T/ref.json"
+b=$(date +%s.%N)
+printf '%-28s %7.2f s  %8s  (reference: sqlite3 json_group_array)\n' "sqlite3 findings json:" "$(echo "$b - $a" | bc)" "$(du -h "$T/ref.json" | cut -f1)"
+
+CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
+if [ -x "$CHROMIUM" ] && [ "$(id -u)" -eq 0 ]; then
+	ud=$(mktemp -d "$T/ud-XXXXXX")
+	a=$(date +%s.%N)
+	unshare -n sh -c "ip link set lo up; timeout 300 $CHROMIUM --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$ud --dump-dom file://$T/r.html" >"$T/dom.html" 2>/dev/null
+	b=$(date +%s.%N)
+	if grep -q 'data-js="ok"' "$T/dom.html"; then
+		printf '%-28s %7.2f s  (load, parse, layout, script; --dump-dom)\n' "chromium html render:" "$(echo "$b - $a" | bc)"
+	else
+		printf '%-28s failed or timed out after %.2f s\n' "chromium html render:" "$(echo "$b - $a" | bc)"
+	fi
+else
+	echo "chromium html render: skipped (needs root and $CHROMIUM)"
+fi
