@@ -362,6 +362,11 @@ static int run(struct app *app, int argc, char **argv)
 		.name = source ? source : path, .kind = kind, .format = fmt_name, .path = path,
 		.digest = digest, .now = now,
 	};
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat sb;
+		if (stat(files[i], &sb) == 0)
+			src.size_hint += (int64_t)sb.st_size;
+	}
 	struct imp_run ir = { .keep_going = keep_going, .quiet = quiet };
 	bool unchanged = false;
 	int64_t prev_rows = 0, rows = 0;

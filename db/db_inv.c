@@ -30,7 +30,49 @@ struct db_inv {
 	enum inv_kind kind;
 	int64_t now;
 	sqlite3_stmt *ins, *del;
+	char **reindex;        /* CREATE INDEX statements to run at commit */
+	size_t nreindex;
 };
+
+/*
+ * Inserting a million rows into three B-tree indexes costs more than the
+ * rows themselves; building an index once from sorted data is cheaper.
+ * When the snapshot is expected to be much larger than what the table holds
+ * (a first import), drop the table's secondary indexes (not the UNIQUE ones,
+ * which detect duplicates) and recreate them from sqlite_master's own SQL
+ * at commit, inside the same transaction.
+ */
+static void drop_secondary_indexes(struct db_inv *im, const char *table, int64_t size_hint)
+{
+	if (size_hint < (int64_t)4 << 20)
+		return;
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+	sqlite3_stmt *st = db_prep(im->db, sql);
+	int64_t have = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (have * 64 * 4 > size_hint)   /* ~64 bytes per input row */
+		return;
+	st = db_prep(im->db, "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+			     " AND tbl_name = ?1 AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE%'");
+	sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+	char *names[16];
+	size_t n = 0;
+	while (n < 16 && sqlite3_step(st) == SQLITE_ROW) {
+		names[n] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		im->reindex = xreallocarray(im->reindex, n + 1, sizeof *im->reindex);
+		im->reindex[n] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		n++;
+	}
+	sqlite3_finalize(st);
+	im->nreindex = n;
+	for (size_t i = 0; i < n; i++) {
+		char *drop = xasprintf("DROP INDEX \"%s\"", names[i]);
+		db_exec(im->db, drop);
+		free(drop);
+		free(names[i]);
+	}
+}
 
 /* A lease counts as active when its state says so and it has not ended. */
 #define LEASE_ACTIVE_SQL "(state = 'active' AND (ends IS NULL OR ends > ?2))"
@@ -105,6 +147,11 @@ enum ipd_status db_inv_begin(struct db *db, const struct db_inv_source *src, str
 	int k = kind_of(src->kind);
 	if (k < 0)
 		return IPD_EINVAL;
+	/* A snapshot is one big transaction: with SQLite's default 2 MB page
+	 * cache, index pages of a million-row import spill to the WAL and are
+	 * read back many times. 128 MB (an upper bound, allocated on demand)
+	 * keeps them in memory; this connection only. */
+	db_exec(db, "PRAGMA cache_size = -131072");
 	enum ipd_status s = db_begin(db);
 	if (s != IPD_OK)
 		return s;
@@ -163,6 +210,8 @@ enum ipd_status db_inv_begin(struct db *db, const struct db_inv_source *src, str
 	im->source_id = id;
 	im->kind = (enum inv_kind)k;
 	im->now = src->now;
+	if (k == INV_ALLOC || k == INV_LEASE || k == INV_DNS)
+		drop_secondary_indexes(im, tables[k], src->size_hint);
 	im->ins = db_prep(db, ins_sql[k]);
 	if (k == INV_LEASE)
 		im->del = db_prep(db, "DELETE FROM leases WHERE source_id = ?1 AND ip = ?2");
@@ -374,7 +423,6 @@ enum ipd_status db_inv_put(struct db_inv *im, const struct inv_rec *r, unsigned 
 	}
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
 	if (rc == SQLITE_DONE)
 		return IPD_OK;
 	if ((rc & 0xff) == SQLITE_CONSTRAINT && (r->kind == INV_ALLOC || r->kind == INV_SUBNET)) {
@@ -390,6 +438,9 @@ static void inv_free(struct db_inv *im)
 {
 	sqlite3_finalize(im->ins);
 	sqlite3_finalize(im->del);
+	for (size_t i = 0; i < im->nreindex; i++)
+		free(im->reindex[i]);
+	free(im->reindex);
 	free(im);
 }
 
@@ -398,6 +449,12 @@ enum ipd_status db_inv_commit(struct db_inv *im, int64_t bad_rows, const char *s
 {
 	struct db *db = im->db;
 	char sql[96];
+	for (size_t i = 0; i < im->nreindex; i++) {
+		if (db_exec(db, im->reindex[i]) != IPD_OK) {
+			db_inv_abort(im);
+			return IPD_EDB;
+		}
+	}
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE source_id = ?1", tables[im->kind]);
 	sqlite3_stmt *st = db_prep(db, sql);
 	sqlite3_bind_int64(st, 1, im->source_id);

@@ -114,7 +114,9 @@ struct db_inv_source {
 	const char *format;
 	const char *path;
 	const char *digest;    /* of the input bytes (all companion files) */
-	int64_t now;           /* import time */
+	int64_t now;           /* "now" for active/expired leases */
+	int64_t size_hint;     /* input bytes (0 = unknown): large snapshots into a
+				* small table rebuild its secondary indexes once */
 };
 
 /*
