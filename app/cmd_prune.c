@@ -49,13 +49,13 @@ static int run(struct app *app, int argc, char **argv)
 		return EX_USAGE;
 	}
 	/* With --config, the store and lock are the configuration's (as for run). */
-	char *lpath = NULL;
+	char *lpath = NULL, *dbp = NULL;
 	if (app->config_path) {
 		struct config *cfg;
 		if (config_load(app->config_path, stderr, &cfg) != 0)
 			return EX_CONFIG;
 		if (!app->db_explicit && cfg->database)
-			app->db_path = xstrdup(cfg->database); /* lives until exit */
+			app->db_path = dbp = xstrdup(cfg->database);
 		if (cfg->lock)
 			lpath = xstrdup(cfg->lock);
 		config_free(cfg);
@@ -66,12 +66,15 @@ static int run(struct app *app, int argc, char **argv)
 		lpath = lock_path_for_db(app->db_path);
 	int rc = lock_take(&lk, lpath, wait);
 	free(lpath);
-	if (rc)
+	if (rc) {
+		free(dbp);
 		return rc;
+	}
 	struct db *db;
 	rc = app_open_db(app, 0, &db);
 	if (rc) {
 		lock_release(&lk);
+		free(dbp);
 		return rc;
 	}
 	int64_t before = (int64_t)time(NULL) - (int64_t)days * 86400;
@@ -98,6 +101,7 @@ static int run(struct app *app, int argc, char **argv)
 done:
 	db_close(db);
 	lock_release(&lk);
+	free(dbp);
 	return rc;
 }
 
