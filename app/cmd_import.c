@@ -165,6 +165,20 @@ static char *origin_from_name(const char *path)
 		free(s);
 		return NULL;
 	}
+	/* "db.192.0.2" names the reverse zone of 192.0.2.0/24 */
+	if (strspn(s, "0123456789.") == strlen(s)) {
+		char rev[256] = "";
+		size_t o = 0;
+		for (char *p = s + strlen(s); p > s && o < 200;) {
+			char *q = p;
+			while (q > s && q[-1] != '.')
+				q--;
+			o += (size_t)snprintf(rev + o, sizeof rev - o, "%.*s.", (int)(p - q), q);
+			p = q > s ? q - 1 : q;
+		}
+		free(s);
+		return xasprintf("%sin-addr.arpa.", rev);
+	}
 	char *o = xasprintf("%s.", s);
 	free(s);
 	return o;

@@ -396,13 +396,15 @@ static const char *const ip_statuses[] = { "active", "reserved", "deprecated", "
 static const char *const ip_roles[] = { "loopback", "secondary", "anycast", "vip", "vrrp", "hsrp",
 					"glbp", "carp", NULL };
 
+/* Field names as the bulk import takes them; the UI's "Export > Current
+ * view" writes the column titles instead ("IP Address", "DNS Name"). */
 static const struct colspec netbox_ip_cols[AL_N] = {
-	[AL_ADDR] = { { "address" }, true },
+	[AL_ADDR] = { { "address", "ip address" }, true },
 	[AL_VRF] = { { "vrf" }, false },
 	[AL_TENANT] = { { "tenant" }, false },
 	[AL_STATUS] = { { "status" }, false },
 	[AL_ROLE] = { { "role" }, false },
-	[AL_DNS] = { { "dns_name" }, false },
+	[AL_DNS] = { { "dns_name", "dns name" }, false },
 	[AL_DESC] = { { "description" }, false },
 	[AL_OWNER] = { { "owner" }, false },
 	[AL_MAC] = { { "mac_address", "mac", "cf_mac_address", "cf_mac" }, false },
@@ -551,6 +553,8 @@ static enum ipd_status parse_native_alloc(struct imp_ctx *c, FILE *f)
 
 static int detect_netbox_ip(const char *h, size_t n)
 {
+	if (head_has(h, n, "ip address") && head_has(h, n, "dns name"))
+		return 95;  /* NetBox UI export (phpIPAM says "Hostname") */
 	return head_has(h, n, "address") ? (head_has(h, n, "dns_name") || head_has(h, n, "status") ? 90 : 60) : 0;
 }
 static int detect_phpipam(const char *h, size_t n)

@@ -493,6 +493,7 @@ static void detection(void **state)
 	static const struct { const char *kind, *head, *fmt; } t[] = {
 		{ "allocations", "address,vrf,tenant,status,role,dns_name\n", "netbox" },
 		{ "allocations", "\xef\xbb\xbfSection;IP address;Hostname\n", "phpipam" },
+		{ "allocations", "IP Address,VRF,Status,Role,Assigned,DNS Name,Description\n", "netbox" },
 		{ "allocations", "ip,mac,hostname,status,owner,description\n", "native" },
 		{ "subnets", "prefix,vrf,tenant,vlan,status\n", "netbox-prefix" },
 		{ "subnets", "prefix,vrf,vlan,status,description,threshold\n", "native-subnets" },

@@ -323,6 +323,28 @@ static void lab_fixtures_import_cleanly(void **state)
 		assert_int_equal(import("zone", "scripts/lab/zones/db.198.18.7.broken", NULL), 65);
 }
 
+/* Without $ORIGIN or --origin the origin comes from the file name; a
+ * dotted-decimal name is the reverse zone of that network. */
+static void zone_origin_from_file_name(void **state)
+{
+	(void)state;
+	write_file("db.192.0.2", "$TTL 300\n@ IN SOA ns1.example.test. h.example.test. 1 2 3 4 5\n"
+				 "  IN NS ns1.example.test.\n10 IN PTR web.example.test.\n");
+	assert_int_equal(import("zone", path("db.192.0.2"), "--source", "rev", NULL), 0);
+	char cmd[512], out[128] = "";
+	snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"select owner||' '||ip_text from dns_records where type='PTR'\"",
+		 dbpath);
+	FILE *p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out, sizeof out, p));
+	pclose(p);
+	assert_string_equal(out, "10.2.0.192.in-addr.arpa. 192.0.2.10\n");
+	write_file("db.noorigin", "$TTL 300\n@ IN SOA ns1.example.test. h.example.test. 1 2 3 4 5\n");
+	assert_int_equal(import("zone", path("db.noorigin"), NULL), 65);
+	assert_non_null(strstr(errbuf, "db.noorigin:2: owner: '@' used but no origin is known (give --origin or $ORIGIN)"));
+	assert_int_equal(import("zone", path("db.noorigin"), "--origin", "example.test", NULL), 0);
+}
+
 static void zone_generate_via_named_compilezone(void **state)
 {
 	(void)state;
@@ -348,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hostile_names_stored_verbatim, setup, teardown),
 		cmocka_unit_test_setup_teardown(big_import_rebuilds_indexes, setup, teardown),
 		cmocka_unit_test_setup_teardown(lab_fixtures_import_cleanly, setup, teardown),
+		cmocka_unit_test_setup_teardown(zone_origin_from_file_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(zone_generate_via_named_compilezone, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
