@@ -505,6 +505,7 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	const struct dns_stats *ds = dns_stats(&rs.res);
 	uint64_t retries = ds->timeouts;
+	uint64_t window_min = ds->window_min;
 	char *servers_used = NULL;
 	dns_close(&rs.res);
 	if (rs.w) {
@@ -523,7 +524,7 @@ static int run(struct app *app, int argc, char **argv)
 	for (int i = 0; i < DNS_STATUS_MAX; i++)
 		sbuf_printf(&js, "%s\"%s\":%llu", i ? "," : "", dns_status_name((enum dns_status)i),
 			    (unsigned long long)rs.by_status[i]);
-	sbuf_printf(&js, "},\"unqualified_skipped\":%llu,\"concurrency\":%ld,\"timeout_ms\":%ld,\"tries\":%ld}", (unsigned long long)rs.unqualified, conc, tmo,
+	sbuf_printf(&js, "},\"unqualified_skipped\":%llu,\"window_min\":%llu,\"concurrency\":%ld,\"timeout_ms\":%ld,\"tries\":%ld}", (unsigned long long)rs.unqualified, (unsigned long long)window_min, conc, tmo,
 		    tries);
 	if (rs.unqualified)
 		log_info("resolve: %llu single-label names not looked up (give --domain)",
@@ -587,9 +588,11 @@ const struct command cmd_resolve = {
 		 "  --ptr CIDR           reverse-resolve every address of CIDR instead (repeatable,\n"
 		 "                       like nmap -sL -R); more than 65536 addresses needs --force\n"
 		 "  --verify-zones       also re-query the imported zone records (A/AAAA/PTR)\n"
-		 "  --concurrency N      queries in flight (default 100, see bench_resolve.sh)\n"
-		 "  --timeout MS         first-try timeout; c-ares doubles it per round (default 1000)\n"
-		 "  --tries N            tries per server (default 3)\n"
+		 "  --concurrency N      queries in flight at most (default 100, see\n"
+		 "                       bench/bench_resolve.sh); halved on timeouts, regrown\n"
+		 "  --timeout MS         per try (default 1000)\n"
+		 "  --tries N            tries per query, each asking the servers in turn;\n"
+		 "                       retries wait in line behind new queries (default 3)\n"
 		 "  --json               print the answers as JSON lines on stdout\n"
 		 "  --domain DOMAIN      qualify single-label names (DHCP hostnames) with DOMAIN;\n"
 		 "                       without it they are skipped (counted), not looked up\n"

@@ -116,6 +116,9 @@ printf '%-34s %10.0f lookups/s (median of %d) = %.0f%% of capacity; every PTR fo
 
 # The in-flight window: too small waits on round trips, too large overruns
 # the server's UDP receive buffer (lost replies cost a retry timeout each).
+# --concurrency is the ceiling of ipdrift's adaptive window (slow start to
+# 128, then +1/window per reply, halved on a timeout; retries queue behind
+# new queries), so even 65535 must stay complete.
 echo "-- window sweep (one run each)"
 for c in $CONCS; do
 	read -r rate secs found tmo retr <<<"$(run_ipdrift "$c" "$TMP/w.db")"

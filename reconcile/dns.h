@@ -79,9 +79,9 @@ typedef void (*dns_cb)(void *arg, const struct dns_result *r);
 struct dns_opts {
 	const char *const *servers; /* "IP", "IP:PORT", "[V6]:PORT"; NULL/0 = resolv.conf */
 	size_t nservers;
-	int timeout_ms;             /* first try; c-ares doubles it on each later round */
-	int tries;                  /* per server */
-	int concurrency;            /* queries in flight at most */
+	int timeout_ms;             /* per try (every try waits the same) */
+	int tries;                  /* tries per query (each try asks every server in turn) */
+	int concurrency;            /* queries in flight at most (the window's ceiling) */
 	bool ignore_tc;             /* tests only: keep truncated UDP answers (no TCP) */
 };
 
@@ -91,6 +91,7 @@ struct dns_opts {
 
 struct dns_stats {
 	uint64_t queued, sent, done, timeouts; /* timeouts: every try that timed out */
+	uint64_t window_min;       /* smallest window after a timeout (= concurrency if none) */
 	uint64_t by_status[DNS_STATUS_MAX];
 };
 

@@ -7,6 +7,20 @@
  * the window decides both speed and completeness. Queries beyond it wait in
  * a FIFO and are sent as replies come back.
  *
+ * Retries are ours, not c-ares's: the channel makes one try per server
+ * (ARES_OPT_TRIES 1) and a query that timed out goes back to the end of the
+ * FIFO with one try less. c-ares would resend every query lost in a burst at
+ * the same moment, outside any window, and lose them again; through the FIFO
+ * a retry waits for a free slot like any query. The window itself adapts
+ * as TCP's does: it starts at 32 and grows by one per reply (slow start)
+ * up to 128, then by 1/window per reply, never beyond --concurrency; so a
+ * huge --concurrency is a ceiling and not a first burst. Loss is only seen
+ * a whole timeout later (no duplicate ACKs in DNS), far too late for
+ * exponential growth past the size of a typical server's UDP buffer, hence
+ * the early switch to linear growth. A timed-out try halves the window (at most once per timeout period, so one
+ * lost burst counts once), after which it grows by 1/window per reply
+ * (AIMD). Every try waits the same timeout.
+ *
  * Socket functions are our own (ares_set_socket_functions) for one reason:
  * c-ares does not say which server replied. aconnect() records each
  * socket's peer, arecvfrom() remembers the socket that delivered the last
@@ -46,6 +60,8 @@
 
 struct cq {
 	struct cares *ctx;
+	int tries_left;
+	int timeouts;
 	enum dns_qtype qtype;
 	bool has_ip;
 	struct ipd_ip ip;
@@ -56,7 +72,11 @@ struct cq {
 
 struct cares {
 	ares_channel ch;
-	int concurrency;
+	int concurrency;             /* the configured ceiling */
+	double cwnd;                 /* adaptive window, 1..concurrency */
+	double ssthresh;             /* below it the window grows by 1 per reply */
+	int tries, timeout_ms;
+	int64_t last_cut_ms;         /* when cwnd was last halved */
 	char *servers_text;          /* "ip:port,ip:port": what was asked */
 	struct cq **queue;           /* FIFO ring */
 	size_t qhead, qlen, qcap;
@@ -67,6 +87,7 @@ struct cares {
 	size_t npeer;
 	int last_fd;                 /* socket of the reply being processed */
 	struct dns_stats st;
+	bool closing;
 	/* per-callback scratch */
 	struct dns_answer *ans;
 	size_t nans, capans;
@@ -186,6 +207,10 @@ static void sock_state(void *data, ares_socket_t fd, int readable, int writable)
 	ctx->pfd[i].revents = 0;
 }
 
+static void push(struct cares *ctx, struct cq *q);
+static void requeue(struct cares *ctx, struct cq *q);
+static int64_t now_ms(void);
+
 /* --- replies --- */
 
 static void on_rr(void *arg, const struct dns_msg_rr *rr)
@@ -224,12 +249,33 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 	struct cq *q = arg;
 	struct cares *ctx = q->ctx;
 	ctx->inflight--;
+	if (timeouts > 0) {
+		ctx->st.timeouts += (uint64_t)timeouts;
+		q->timeouts += timeouts;
+		int64_t t = now_ms();
+		if (t - ctx->last_cut_ms >= ctx->timeout_ms) {
+			ctx->cwnd = ctx->cwnd / 2 < 1 ? 1 : ctx->cwnd / 2;
+			ctx->ssthresh = ctx->cwnd;
+			ctx->last_cut_ms = t;
+			if ((uint64_t)ctx->cwnd < ctx->st.window_min)
+				ctx->st.window_min = (uint64_t)ctx->cwnd;
+		}
+	} else if (abuf && ctx->cwnd < ctx->concurrency) {
+		ctx->cwnd += ctx->cwnd < ctx->ssthresh ? 1.0 : 1.0 / ctx->cwnd;
+		if (ctx->cwnd > ctx->concurrency)
+			ctx->cwnd = ctx->concurrency;
+	}
+	if (status == ARES_ETIMEOUT && --q->tries_left > 0 && !ctx->closing) {
+		requeue(ctx, q);
+		return;
+	}
 	ctx->st.done++;
-	ctx->st.timeouts += (uint64_t)(timeouts > 0 ? timeouts : 0);
+	timeouts = q->timeouts;
+	(void)timeouts;
 
 	struct dns_result r = {
 		.qtype = q->qtype, .qname = q->qname, .ip = q->has_ip ? &q->ip : NULL,
-		.rcode = -1, .neg_ttl = -1, .server = ctx->servers_text, .timeouts = timeouts,
+		.rcode = -1, .neg_ttl = -1, .server = ctx->servers_text, .timeouts = q->timeouts,
 	};
 	bool from_reply = false;
 	ctx->nans = 0;
@@ -296,6 +342,15 @@ static enum ipd_status enqueue(struct cares *ctx, enum dns_qtype t, const char *
 		q->qname[n] = '.';
 		q->qname[n + 1] = '\0';
 	}
+	q->tries_left = ctx->tries;
+	q->timeouts = 0;
+	push(ctx, q);
+	ctx->st.queued++;
+	return IPD_OK;
+}
+
+static void push(struct cares *ctx, struct cq *q)
+{
 	if (ctx->qlen == ctx->qcap) {
 		size_t ncap = ctx->qcap ? ctx->qcap * 2 : 256;
 		struct cq **nq = xreallocarray(NULL, ncap, sizeof *nq);
@@ -308,13 +363,16 @@ static enum ipd_status enqueue(struct cares *ctx, enum dns_qtype t, const char *
 	}
 	ctx->queue[(ctx->qhead + ctx->qlen) % ctx->qcap] = q;
 	ctx->qlen++;
-	ctx->st.queued++;
-	return IPD_OK;
+}
+
+static void requeue(struct cares *ctx, struct cq *q)
+{
+	push(ctx, q);
 }
 
 static void topup(struct cares *ctx)
 {
-	while (ctx->qlen > 0 && ctx->inflight < (size_t)ctx->concurrency) {
+	while (ctx->qlen > 0 && ctx->inflight < (size_t)ctx->cwnd) {
 		struct cq *q = ctx->queue[ctx->qhead];
 		ctx->qhead = (ctx->qhead + 1) % ctx->qcap;
 		ctx->qlen--;
@@ -407,6 +465,7 @@ static const struct dns_stats *c_stats(void *vctx)
 static void c_close(void *vctx)
 {
 	struct cares *ctx = vctx;
+	ctx->closing = true;
 	/* queued, never sent: report them as errors so every query gets its callback */
 	while (ctx->qlen > 0) {
 		struct cq *q = ctx->queue[ctx->qhead];
@@ -495,6 +554,12 @@ enum ipd_status dns_cares_open(const struct dns_opts *o, struct dns_resolver *ou
 	}
 	struct cares *ctx = xcalloc(1, sizeof *ctx);
 	ctx->concurrency = o->concurrency > 0 ? o->concurrency : DNS_DEFAULT_CONCURRENCY;
+	/* slow start: --concurrency is a ceiling, not the first burst */
+	ctx->cwnd = ctx->concurrency < 32 ? ctx->concurrency : 32;
+	ctx->ssthresh = ctx->concurrency < 128 ? ctx->concurrency : 128;
+	ctx->st.window_min = (uint64_t)ctx->concurrency;
+	ctx->tries = o->tries > 0 ? o->tries : DNS_DEFAULT_TRIES;
+	ctx->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : DNS_DEFAULT_TIMEOUT_MS;
 	ctx->last_fd = -1;
 
 	struct ares_options ao;
@@ -505,7 +570,7 @@ enum ipd_status dns_cares_open(const struct dns_opts *o, struct dns_resolver *ou
 	ao.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_NOCHECKRESP |
 		   (o->ignore_tc ? ARES_FLAG_IGNTC : 0);
 	ao.timeout = o->timeout_ms > 0 ? o->timeout_ms : DNS_DEFAULT_TIMEOUT_MS;
-	ao.tries = o->tries > 0 ? o->tries : DNS_DEFAULT_TRIES;
+	ao.tries = 1; /* per server; further tries go through our FIFO (see top) */
 	ao.lookups = (char *)"b";
 	ao.ndomains = 0;
 	ao.domains = NULL;
@@ -578,7 +643,7 @@ enum ipd_status dns_cares_open(const struct dns_opts *o, struct dns_resolver *ou
 		ctx->servers_text = txt;
 	}
 	log_debug("dns: c-ares %s, servers %s, window %d, timeout %d ms, tries %d",
-		  ares_version(NULL), ctx->servers_text, ctx->concurrency, ao.timeout, ao.tries);
+		  ares_version(NULL), ctx->servers_text, ctx->concurrency, ao.timeout, ctx->tries);
 	out->ops = &cares_ops;
 	out->ctx = ctx;
 	return IPD_OK;
