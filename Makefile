@@ -126,8 +126,13 @@ install: all
 	install -m 0755 ipdrift $(DESTDIR)$(PREFIX)/bin/ipdrift
 	@if [ -d man ]; then for m in man/*.8; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; \
 	  for m in man/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true; fi
+	@# The unit's ExecStart names /usr/local/bin: follow PREFIX.
 	@if [ -d scripts/systemd ]; then install -d $(DESTDIR)/lib/systemd/system && \
-	  install -m 0644 scripts/systemd/*.service scripts/systemd/*.timer $(DESTDIR)/lib/systemd/system/ 2>/dev/null; true; fi
+	  for u in scripts/systemd/*.service scripts/systemd/*.timer; do \
+	    sed 's|/usr/local/bin/ipdrift|$(PREFIX)/bin/ipdrift|g' $$u >$(DESTDIR)/lib/systemd/system/$$(basename $$u) && \
+	    chmod 0644 $(DESTDIR)/lib/systemd/system/$$(basename $$u) || exit 1; done; fi
+	@if [ -f scripts/cron.example ]; then install -d $(DESTDIR)$(PREFIX)/share/doc/ipdrift && \
+	  install -m 0644 scripts/cron.example $(DESTDIR)$(PREFIX)/share/doc/ipdrift/cron.example; fi
 	@if [ -f scripts/ipdrift.conf.example ]; then install -d $(DESTDIR)/etc/ipdrift && \
 	  install -m 0644 scripts/ipdrift.conf.example $(DESTDIR)/etc/ipdrift/ipdrift.conf.example; fi
 	@if [ "$$(id -u)" = 0 ] && [ -z "$(DESTDIR)" ]; then \

@@ -63,6 +63,7 @@ struct runctx {
 	struct result *res;
 	size_t nres;
 	int first_error;     /* first stage exit status that is an error */
+	int64_t audit_run;   /* this run's audit (runs.id), or -1: report/fix --run */
 	bool fail_hit;       /* audit exit 1: findings at/above --fail-on */
 };
 
@@ -125,6 +126,18 @@ static void add_parent(struct runctx *r, struct strv *av, const struct command *
 		char id[32];
 		snprintf(id, sizeof id, "%lld", (long long)r->app->parent_run);
 		strv_push(av, "--parent-run");
+		strv_push(av, id);
+	}
+}
+
+/* Reports and fixes of exactly this run's audit (a hand-started audit in
+ * between would otherwise be "the newest"). */
+static void add_run_id(struct runctx *r, struct strv *av, const struct command *cmd)
+{
+	if (r->audit_run > 0 && documents(cmd, "--run")) {
+		char id[32];
+		snprintf(id, sizeof id, "%lld", (long long)r->audit_run);
+		strv_push(av, "--run");
 		strv_push(av, id);
 	}
 }
@@ -252,6 +265,21 @@ static void settle(struct runctx *r, struct result *x, int rc, long t0)
 	}
 }
 
+/* -v shows each stage as the command line it amounts to. */
+static void log_argv(const struct strv *av)
+{
+	if (!log_enabled(LOG_LVL_INFO))
+		return;
+	struct sbuf b = SBUF_INIT;
+	sbuf_adds(&b, "stage: ipdrift");
+	for (size_t i = 0; i < av->n; i++) {
+		sbuf_addc(&b, ' ');
+		esc_term(ESC_BUF(&b), av->v[i], strlen(av->v[i]));
+	}
+	log_info("%s", sbuf_str(&b));
+	sbuf_free(&b);
+}
+
 /* Link the stage's run rows to the parent run right away, so that a run
  * killed later still has its finished stages under it. */
 static void adopt(struct runctx *r)
@@ -274,7 +302,7 @@ static void stage(struct runctx *r, enum stage s, const char *what, const struct
 		strv_free(av);
 		return;
 	}
-	log_info("%s %s", stage_names[s], what ? what : "");
+	log_argv(av);
 	long t0 = now_ms();
 	pid_t pid = spawn(r, cmd, av);
 	strv_free(av);
@@ -353,7 +381,7 @@ static pid_t start_listen(struct runctx *r, size_t *xi, long *t0)
 	*xi = r->nres;
 	add_result(r, ST_LISTEN, sbuf_str(&what));
 	sbuf_free(&what);
-	log_info("listen %s", r->res[*xi].what);
+	log_argv(&av);
 	*t0 = now_ms();
 	pid_t pid = spawn(r, &cmd_listen, &av);
 	strv_free(&av);
@@ -538,6 +566,7 @@ static void do_reports(struct runctx *r, time_t t)
 		strv_push(&av, "report");
 		add_opt(&av, &cmd_report, "--format", o->format);
 		add_opt(&av, &cmd_report, "-o", path);
+		add_run_id(r, &av, &cmd_report);
 		/* Each scheduled run replaces its previous report. */
 		add_opt(&av, &cmd_report, "--force", NULL);
 		char *what = xasprintf("%s %s", o->format, path);
@@ -556,6 +585,7 @@ static void do_fix(struct runctx *r, time_t t)
 		strv_push(&av, "fix");
 		add_opt(&av, &cmd_fix, "--nsupdate", NULL);
 		add_opt(&av, &cmd_fix, "-o", path);
+		add_run_id(r, &av, &cmd_fix);
 		if (c->nsupdate_server)
 			add_opt(&av, &cmd_fix, "--server", c->nsupdate_server);
 		if (c->nsupdate_ttl >= 0)
@@ -574,6 +604,7 @@ static void do_fix(struct runctx *r, time_t t)
 		add_opt(&av, &cmd_fix, "--ipam-csv", path);
 		if (c->ipam_format)
 			add_opt(&av, &cmd_fix, "--format", c->ipam_format);
+		add_run_id(r, &av, &cmd_fix);
 		add_opt(&av, &cmd_fix, "--force", NULL);
 		char *what = xasprintf("ipam-csv %s", path);
 		stage(r, ST_FIX, what, &cmd_fix, &av);
@@ -683,7 +714,8 @@ static int run(struct app *app, int argc, char **argv)
 		{ "skip", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid(), .life = { -1, -1 } };
+	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid(), .life = { -1, -1 },
+			    .audit_run = -1 };
 	const char *fail_on = NULL;
 	bool wait = false;
 	int c;
@@ -801,6 +833,10 @@ static int run(struct app *app, int argc, char **argv)
 			free(w);
 		}
 	} else {
+		if (!r.skip[ST_AUDIT] && app_open_db(app, DB_READONLY, &db) == 0) {
+			r.audit_run = db_run_child_latest(db, id, "audit");
+			db_close(db);
+		}
 		if (!r.skip[ST_REPORT])
 			do_reports(&r, started);
 		if (!r.skip[ST_FIX])

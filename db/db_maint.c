@@ -141,6 +141,18 @@ enum ipd_status db_run_findings(struct db *db, int64_t parent, struct db_run_fin
 	return IPD_OK;
 }
 
+int64_t db_run_child_latest(struct db *db, int64_t parent, const char *kind)
+{
+	sqlite3_stmt *st = db_prep(db, "SELECT max(id) FROM runs WHERE parent_id = ?1 AND kind = ?2");
+	sqlite3_bind_int64(st, 1, parent);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	int64_t id = -1;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return id;
+}
+
 enum ipd_status db_run_children(struct db *db, int64_t parent, db_child_cb cb, void *arg)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT id, kind, status FROM runs WHERE parent_id = ?1"

@@ -48,6 +48,9 @@ struct db_run_findings {
 };
 enum ipd_status db_run_findings(struct db *db, int64_t parent, struct db_run_findings *f);
 
+/* Newest child run of `parent` of this kind, or -1. */
+int64_t db_run_child_latest(struct db *db, int64_t parent, const char *kind);
+
 /* Children of a run, oldest first (kind, status) -- for the summary. */
 typedef int (*db_child_cb)(void *arg, int64_t id, const char *kind, const char *status);
 enum ipd_status db_run_children(struct db *db, int64_t parent, db_child_cb cb, void *arg);

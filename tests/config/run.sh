@@ -132,6 +132,15 @@ if [ "${1:-build}" = build ] && [ -f "$top/Makefile" ]; then
 	else
 		nok "make install DESTDIR="; sed 's/^/# /' "$tmp/install.log"; find "$dest" | sed 's/^/# /'
 	fi
+	dest=$tmp/dest-usr
+	if make -s -C "$top" install PREFIX=/usr DESTDIR="$dest" >"$tmp/install.log" 2>&1 &&
+	   grep -qx 'ExecStart=/usr/bin/ipdrift --config /etc/ipdrift/ipdrift.conf run --quiet' \
+		"$dest/lib/systemd/system/ipdrift.service" && [ -x "$dest/usr/bin/ipdrift" ] &&
+	   [ -f "$dest/usr/share/doc/ipdrift/cron.example" ]; then
+		ok "make install PREFIX=/usr: the unit's ExecStart follows PREFIX"
+	else
+		nok "make install PREFIX=/usr"; grep ExecStart "$dest/lib/systemd/system/ipdrift.service" | sed 's/^/# /'
+	fi
 fi
 
 # systemd units pass `systemd-analyze verify` (ExecStart must exist: point it at
