@@ -1,0 +1,343 @@
+/* Report and fix writers: validation of DNS changes, nsupdate script shape,
+ * zone derivation, JSON re-encoding, output file handling, read side. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../db/db.h"
+#include "../../db/db_report.h"
+#include "../../report/fix.h"
+#include "../../report/report.h"
+
+#define T(s) ((struct db_text){ (s), (s) ? strlen(s) : 0 })
+
+static struct db_rpt_fix_dns fx(const char *op, const char *zone, const char *name, const char *type,
+				const char *value, const char *old)
+{
+	struct db_rpt_fix_dns f = { .fingerprint = "r|s", .rule = "r", .severity = "low", .state = "new" };
+	f.op = T(op), f.zone = T(zone), f.name = T(name), f.type = T(type), f.value = T(value),
+	f.old = T(old), f.subject = T("s");
+	return f;
+}
+
+static void dns_check(void **state)
+{
+	(void)state;
+	struct db_text bad;
+	struct db_rpt_fix_dns f = fx("add", NULL, "host1.example.test.", "A", "192.0.2.20", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	f = fx("ADD", NULL, "Host1.Example.Test", "a", "192.0.2.20", NULL); /* case-insensitive */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	f = fx("delete", "example.test.", "old.example.test.", "A", NULL, "192.0.2.99");
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	f = fx("replace", NULL, "11.2.0.192.in-addr.arpa.", "PTR", "app.example.test.", "wrong.example.test.");
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+
+	f = fx("upsert", NULL, "a.example.test.", "A", "192.0.2.1", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_OP);
+	f = fx("add", NULL, "a.example.test.", "TXT", "x", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_TYPE);
+	/* nsupdate injection through the owner name (formats §1.4) */
+	f = fx("add", NULL, "evil.example.test. 300 A 192.0.2.58\nupdate delete web.example.test. A",
+	       "A", "192.0.2.58", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_NAME);
+	assert_non_null(memchr(bad.p, '\n', bad.n));
+	f = fx("add", NULL, "my_host.example.test.", "A", "192.0.2.1", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_NAME);
+	f = fx("add", NULL, "a.example.test.", "A", "2001:db8::1", NULL); /* wrong family */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_VALUE);
+	f = fx("add", NULL, "1.2.0.192.in-addr.arpa.", "PTR", "x.example.test; update delete", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_VALUE);
+	f = fx("delete", NULL, "old.example.test.", "A", NULL, NULL); /* no compare value */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_OLD);
+	f = fx("replace", NULL, "11.2.0.192.in-addr.arpa.", "PTR", "app.example.test.", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_OLD);
+	f = fx("add", "other.test.", "a.example.test.", "A", "192.0.2.1", NULL);
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_ZONE);
+	f = fx("add", "ample.test.", "a.example.test.", "A", "192.0.2.1", NULL); /* label boundary */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_ZONE);
+	char label[80];
+	memset(label, 'a', 64);
+	strcpy(label + 64, ".example.test.");
+	f = fx("add", NULL, label, "A", "192.0.2.1", NULL); /* label > 63 */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_NAME);
+	/* owner from the address bytes; must agree with a given name */
+	f = fx("add", NULL, NULL, "PTR", "h.example.test.", NULL);
+	f.ip = T("2001:db8:0:1::20");
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	f.name = T("1.2.0.192.in-addr.arpa.");
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_IP);
+	/* a NUL inside a name is not cut short */
+	struct db_text nul = { "ok.example.test\0.evil", 21 };
+	f = fx("add", NULL, NULL, "A", "192.0.2.1", NULL);
+	f.name = nul;
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_NAME);
+}
+
+static void json_copy(void **state)
+{
+	(void)state;
+	struct sbuf b = SBUF_INIT;
+	const char in[] = "{\"a\":\"x\xff</script>\xe2\x80\xa8\"}";
+	rpt_json_copy(ESC_BUF(&b), in, sizeof in - 1);
+	assert_string_equal(sbuf_str(&b), "{\"a\":\"x\xef\xbf\xbd<\\/script>\\u2028\"}");
+	sbuf_free(&b);
+}
+
+static void registry(void **state)
+{
+	(void)state;
+	assert_ptr_equal(rpt_writer_find("json"), &rpt_json);
+	assert_ptr_equal(rpt_writer_find("ndjson"), &rpt_ndjson);
+	assert_ptr_equal(rpt_writer_find("csv"), &rpt_csv);
+	assert_ptr_equal(rpt_writer_find("html"), &rpt_html);
+	assert_null(rpt_writer_find("pdf"));
+	assert_null(rpt_writer_find(NULL));
+	assert_true(rpt_csv.one_table);
+	assert_int_equal(db_rpt_severity_rank("critical"), 0);
+	assert_int_equal(db_rpt_severity_rank("info"), 4);
+	assert_int_equal(db_rpt_severity_rank("bogus"), 5);
+}
+
+static char dir[64];
+
+static int mkdir_setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/ipd-test-report-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int rmdir_teardown(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void out_files(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/out.txt", dir);
+	FILE *f;
+	struct rpt_out *o = rpt_out_open(path, false, &f);
+	assert_non_null(o);
+	fputs("one", f);
+	assert_true(rpt_out_close(o, true));
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	/* refuses to replace without force */
+	assert_null(rpt_out_open(path, false, &f));
+	/* force: replaced atomically, mode 0640 */
+	o = rpt_out_open(path, true, &f);
+	assert_non_null(o);
+	fputs("two", f);
+	assert_true(rpt_out_close(o, true));
+	char buf[8] = { 0 };
+	FILE *r = fopen(path, "r");
+	assert_non_null(r);
+	assert_int_equal(fread(buf, 1, sizeof buf - 1, r), 3);
+	fclose(r);
+	assert_string_equal(buf, "two");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0640);
+	/* a failed write leaves the old file */
+	o = rpt_out_open(path, true, &f);
+	fputs("three", f);
+	assert_false(rpt_out_close(o, false));
+	r = fopen(path, "r");
+	assert_int_equal(fread(buf, 1, sizeof buf - 1, r), 3);
+	fclose(r);
+	/* symlink at the path: O_EXCL refuses to follow it */
+	char link[128];
+	snprintf(link, sizeof link, "%s/link", dir);
+	assert_int_equal(symlink("/tmp/ipd-should-not-exist", link), 0);
+	assert_null(rpt_out_open(link, false, &f));
+	assert_int_not_equal(access("/tmp/ipd-should-not-exist", F_OK), 0);
+}
+
+/* A small store with fixes that exercise zone derivation and merging. */
+static const char fixture[] =
+	"INSERT INTO runs (id, kind, started, status) VALUES (1, 'audit', 1700000000, 'ok');"
+	"INSERT INTO dns_records (zone, owner, type, rdata) VALUES"
+	" ('example.test.', 'web.example.test.', 'A', '192.0.2.10'),"
+	" ('0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR', 'web.example.test.');"
+	"INSERT INTO findings (run_id, fingerprint, rule, severity, subject_kind, subject, state, summary, fix)"
+	" VALUES"
+	" (1, 'missing-ptr|192.0.2.20', 'missing-ptr', 'medium', 'ip', '192.0.2.20', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"zone\":null,\"name\":\"20.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"h.example.test.\",\"old\":null}]}'),"
+	" (1, 'dup|192.0.2.20', 'dup', 'low', 'ip', '192.0.2.20', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"zone\":null,\"name\":\"20.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"H.example.test\",\"old\":null}]}'),"
+	" (1, 'missing-ptr|198.51.100.7', 'missing-ptr', 'medium', 'ip', '198.51.100.7', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"7.100.51.198.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"p.other.test.\"}]}'),"
+	" (1, 'missing-ptr|2001:db8:0:1::20', 'missing-ptr', 'medium', 'ip', '2001:db8:0:1::20', 'new',"
+	"  's', '{\"dns\":[{\"op\":\"add\",\"ip\":\"2001:db8:0:1::20\",\"type\":\"PTR\","
+	"  \"value\":\"h.example.test.\"}]}'),"
+	" (1, 'missing-forward|a.sub.other.test', 'missing-forward', 'medium', 'name', 'a', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"a.sub.other.test.\",\"type\":\"AAAA\","
+	"  \"value\":\"2001:DB8::0001\"}]}'),"
+	" (1, 'resolved|x', 'stale-dns', 'low', 'ip', 'x', 'resolved', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"gone.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.5\"}]}'),"
+	" (1, 'suppressed|y', 'stale-dns', 'low', 'ip', 'y', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"sup.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.6\"}]}'),"
+	" (1, 'broken|z', 'stale-dns', 'low', 'ip', 'z', 'new', 's', 'not json');"
+	"UPDATE findings SET suppressed = 1 WHERE fingerprint = 'suppressed|y';"
+	"INSERT INTO observations (ip, ip_text, family, mac, method, first_seen, last_seen)"
+	" VALUES (X'00000000000000000000FFFFC0000214', '192.0.2.20', 4, '52:54:00:00:00:20', 'arp-active', 1, 2);"
+	"INSERT INTO leases (ip, ip_text, mac, hostname, active)"
+	" VALUES (X'00000000000000000000FFFFC0000214', '192.0.2.20', '52:54:00:00:00:20',"
+	"  CAST(X'6E756C00696E73696465' AS TEXT), 1);";
+
+static struct db *open_fixture(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/r.db", dir);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_CREATE, &db), IPD_OK);
+	assert_int_equal(db_rpt_load_fixture(db, fixture), IPD_OK);
+	return db;
+}
+
+static char *nsupdate_script(struct db *db, bool plan, struct fix_stats *st)
+{
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&mem, &len);
+	struct fix_nsupdate_opts o = { .run_id = 1, .server = "127.0.0.1", .port = 10053, .ttl = 300,
+				       .now = 1700000000, .version = "t", .db_path = "r.db", .plan = plan };
+	assert_int_equal(fix_nsupdate_write(db, &o, f, st), IPD_OK);
+	fclose(f);
+	return mem;
+}
+
+static void nsupdate_shape(void **state)
+{
+	(void)state;
+	struct db *db = open_fixture();
+	struct fix_stats st;
+	char *s = nsupdate_script(db, false, &st);
+	/* resolved, suppressed and broken findings give no change; the two
+	 * identical PTR adds (case and trailing dot differ) are merged */
+	assert_int_equal(st.changes, 4);
+	assert_int_equal(st.duplicates, 1);
+	assert_int_equal(st.refused, 0);
+	assert_null(strstr(s, "gone.example.test"));
+	assert_null(strstr(s, "sup.example.test"));
+	assert_null(strstr(s, "\n\n"));          /* a blank line would send early */
+	assert_null(strstr(s, "\nkey "));        /* no secret (no key command) */
+	assert_non_null(strstr(s, "nsupdate -k KEYFILE"));
+	/* known zone wins over the /24 boundary */
+	assert_non_null(strstr(s, "zone 0.192.in-addr.arpa.\n"
+				  "prereq nxrrset 20.2.0.192.in-addr.arpa. IN PTR\n"
+				  "update add 20.2.0.192.in-addr.arpa. 300 IN PTR h.example.test.\nsend\n"));
+	assert_non_null(strstr(s, ";   also fixes dup|192.0.2.20\n"));
+	/* unknown: octet boundary, nibble boundary, parent of a forward name */
+	assert_non_null(strstr(s, "zone 100.51.198.in-addr.arpa.\n"));
+	assert_non_null(strstr(s, "zone 1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.\n"
+				  "prereq nxrrset 0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2"
+				  ".ip6.arpa. IN PTR\n"));
+	assert_non_null(strstr(s, "zone sub.other.test.\nprereq nxrrset a.sub.other.test. IN AAAA\n"
+				  "update add a.sub.other.test. 300 IN AAAA 2001:db8::1\n"));
+	/* every message: server, zone, prereq ... send */
+	int servers = 0, sends = 0;
+	for (const char *p = s; (p = strstr(p, "server 127.0.0.1 10053\nzone ")); p++)
+		servers++;
+	for (const char *p = s; (p = strstr(p, "\nsend\n")); p++)
+		sends++;
+	assert_int_equal(servers, 4);
+	assert_int_equal(sends, 4);
+	free(s);
+	s = nsupdate_script(db, true, &st);
+	assert_non_null(strstr(s, "4 changes in 4 zones, 0 refused, 1 duplicates merged"));
+	free(s);
+	db_close(db);
+}
+
+static int count_host(void *arg, const struct db_rpt_host *h)
+{
+	int *n = arg;
+	(*n)++;
+	assert_string_equal(h->ip_text, "192.0.2.20");
+	assert_int_equal(h->n_names, 1);
+	assert_string_equal(h->names[0].origin, "dhcp");
+	assert_int_equal(h->names[0].name.n, 10); /* "nul\0inside": NUL kept */
+	assert_memory_equal(h->names[0].name.p, "nul\0inside", 10);
+	return 0;
+}
+
+static int count_finding(void *arg, const struct db_rpt_finding *f)
+{
+	int *n = arg;
+	if (strcmp(f->fingerprint, "broken|z") == 0)
+		assert_false(f->evidence_valid || f->fix_valid);
+	/* severity order: medium before low */
+	if (*n == 0)
+		assert_string_equal(f->severity, "medium");
+	(*n)++;
+	return 0;
+}
+
+static void read_side(void **state)
+{
+	(void)state;
+	struct db *db = open_fixture();
+	int n = 0;
+	assert_int_equal(db_rpt_hosts(db, count_host, &n), IPD_OK);
+	assert_int_equal(n, 1);
+	n = 0;
+	assert_int_equal(db_rpt_findings(db, 1, true, count_finding, &n), IPD_OK);
+	assert_int_equal(n, 8);
+	assert_int_equal(db_rpt_latest_audit(db), 1);
+	assert_int_equal(db_rpt_prev_audit(db, 1), -1);
+	char buf[64];
+	assert_false(db_rpt_dns_server(db, buf, sizeof buf));
+	db_close(db);
+}
+
+static void json_report_valid(void **state)
+{
+	(void)state;
+	struct db *db = open_fixture();
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&mem, &len);
+	struct rpt_ctx c = { .f = f, .db = db, .run_id = 1, .prev_run_id = -1, .what = RPT_ALL,
+			     .now = 1700000000, .version = "t", .db_path = "r.db" };
+	assert_int_equal(rpt_json.write(&c), IPD_OK);
+	fclose(f);
+	/* the broken evidence comes back as a string, the NUL in the lease
+	 * name as \u0000: nothing raw below 0x20 except newlines */
+	assert_non_null(strstr(mem, "\"fix_raw\":\"not json\""));
+	assert_non_null(strstr(mem, "nul\\u0000inside"));
+	for (size_t i = 0; i < len; i++)
+		assert_true((unsigned char)mem[i] >= 0x20 || mem[i] == '\n');
+	free(mem);
+	db_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(dns_check),
+		cmocka_unit_test(json_copy),
+		cmocka_unit_test(registry),
+		cmocka_unit_test_setup_teardown(out_files, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(nsupdate_shape, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(read_side, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(json_report_valid, mkdir_setup, rmdir_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
