@@ -407,6 +407,8 @@ static void do_sweeps(struct runctx *r)
 			add_int(&av, &cmd_sweep, "--vlan", s->vlan);
 		if (s->rate)
 			add_int(&av, &cmd_sweep, "--rate", s->rate);
+		if (s->bandwidth)
+			add_opt(&av, &cmd_sweep, "--bandwidth", s->bandwidth);
 		if (s->fast == 1)
 			add_opt(&av, &cmd_sweep, "--fast", NULL);
 		if (s->retries >= 0)

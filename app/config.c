@@ -73,6 +73,7 @@ enum vtype {
 	V_RULESEVS,  /* list of RULE=SEV */
 	V_RULES,     /* list of rule ids */
 	V_DOMAIN,    /* DNS domain name */
+	V_BPS,       /* N[kMG] bits per second */
 };
 
 struct keydef {
@@ -97,6 +98,7 @@ static const struct keydef keys[] = {
 	{ S_SEGMENT, "targets6", V_ADDR6S, G(targets6), 0, 0 },
 	{ S_SEGMENT, "vlan", V_INT, G(vlan), 1, 4094 },
 	{ S_SEGMENT, "rate", V_INT, G(rate), 1, 10000000 },
+	{ S_SEGMENT, "bandwidth", V_BPS, G(bandwidth), 0, 0 },
 	{ S_SEGMENT, "retries", V_INT, G(retries), 0, 20 },
 	{ S_SEGMENT, "timeout", V_INT, G(timeout_ms), 1, 600000 },
 	{ S_SEGMENT, "ipv4", V_BOOL, G(ipv4), 0, 0 },
@@ -480,6 +482,24 @@ static void set_value(struct parser *p, const struct keydef *k, char *v)
 		*(char **)field = xstrdup(v);
 		return;
 	}
+	case V_BPS: {
+		size_t len = strlen(v);
+		char num[24];
+		bool unit = len > 1 && strchr("kMG", v[len - 1]);
+		long x;
+		if (len >= sizeof num) {
+			diag(p, p->line, "%s: expected bits/s as N, Nk, NM or NG, not \"%s\"", k->key, v);
+			return;
+		}
+		memcpy(num, v, len - unit);
+		num[len - unit] = '\0';
+		if (!parse_long(num, &x) || x < 1 || x > 1000000000) {
+			diag(p, p->line, "%s: expected bits/s as N, Nk, NM or NG, not \"%s\"", k->key, v);
+			return;
+		}
+		*(char **)field = xstrdup(v);
+		return;
+	}
 	case V_DOMAIN:
 		if (!valid_domain(v)) {
 			diag(p, p->line, "%s: \"%s\" is not a domain name", k->key, v);
@@ -843,6 +863,9 @@ static void check_whole(struct parser *p)
 			diag(p, s->line, "segment \"%s\": missing interface", s->name);
 		if (s->ipv4 == 0 && s->ipv6 == 0)
 			diag(p, s->line, "segment \"%s\": ipv4 and ipv6 both off", s->name);
+		if (s->rate && s->bandwidth)
+			diag(p, s->line, "segment \"%s\": rate and bandwidth both given (one pacing)",
+			     s->name);
 		if (s->ipv4 == 0 && s->targets.n)
 			diag(p, s->line, "segment \"%s\": targets given but ipv4 = no", s->name);
 	}
@@ -949,6 +972,7 @@ void config_free(struct config *c)
 		struct cfg_segment *s = &c->seg[i];
 		free(s->name);
 		free(s->iface);
+		free(s->bandwidth);
 		strv_free(&s->targets);
 		strv_free(&s->targets6);
 	}

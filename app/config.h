@@ -28,6 +28,7 @@ struct cfg_segment {
 	struct strv targets6; /* IPv6 addresses to solicit */
 	int vlan;             /* 0 = untagged */
 	int rate;             /* probes/s; 0 = sweep's default */
+	char *bandwidth;      /* bits/s with k/M/G suffix, or NULL */
 	int retries;          /* -1 = default */
 	int timeout_ms;       /* 0 = default */
 	int ipv4, ipv6;       /* -1 default, 0 no, 1 yes */
