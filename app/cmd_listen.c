@@ -348,6 +348,7 @@ static int run(struct app *app, int argc, char **argv)
 			goto done;
 		}
 		/* Large batches: a capture writes tens of thousands of rows at once. */
+		db_listen_bulk(db);
 		l.w = db_writer_new(db, 50000);
 	}
 	struct passive_opts po = {

@@ -8,4 +8,8 @@ typedef int (*db_prefix_cb)(void *arg, const struct ipd_prefix *p, int vlan);
  * offline captures uses them. Callback returns non-zero to stop. */
 enum ipd_status db_subnet_prefixes(struct db *db, db_prefix_cb cb, void *arg);
 
+/* Tune the connection for a bulk capture commit (no automatic WAL
+ * checkpoints; the close checkpoints once). */
+enum ipd_status db_listen_bulk(struct db *db);
+
 #endif
