@@ -410,11 +410,18 @@ struct db_find_writer *db_find_begin(struct db *db, int64_t run_id, int64_t prev
 	w->db = db;
 	w->run_id = run_id;
 	w->prev_run = prev_run;
-	/* Everything starts as new; db_find_end turns repeats into ongoing. */
+	/* new vs ongoing is decided at insert time with two point lookups in the
+	 * previous run (UNIQUE(run_id, fingerprint) index), so no row is ever
+	 * rewritten; first_run carries over from the previous run. */
 	w->ins = db_prep(db,
 		"INSERT OR IGNORE INTO findings(run_id, fingerprint, rule, severity, subject_kind,"
 		" subject, state, first_run, suppressed, suppress_reason, summary, evidence, fix)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'new', ?1, ?7, ?8, ?9, ?10, ?11)");
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
+		" CASE WHEN EXISTS (SELECT 1 FROM findings p WHERE p.run_id = ?12 AND p.fingerprint = ?2"
+		"   AND p.state <> 'resolved') THEN 'ongoing' ELSE 'new' END,"
+		" coalesce((SELECT p.first_run FROM findings p WHERE p.run_id = ?12 AND p.fingerprint = ?2"
+		"   AND p.state <> 'resolved'), ?1),"
+		" ?7, ?8, ?9, ?10, ?11)");
 	return w;
 }
 
@@ -432,6 +439,7 @@ enum ipd_status db_find_put(struct db_find_writer *w, const struct db_finding *f
 	sqlite3_bind_text(st, 9, f->summary, -1, SQLITE_STATIC);
 	db_bind_text_or_null(st, 10, f->evidence);
 	db_bind_text_or_null(st, 11, f->fix);
+	sqlite3_bind_int64(st, 12, w->prev_run);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -463,29 +471,19 @@ enum ipd_status db_find_end(struct db_find_writer *w)
 	}
 	enum ipd_status rc = IPD_OK;
 	if (w->prev_run > 0) {
-		static const char *const sql[] = {
-			/* fingerprints still present: ongoing, keep when they first appeared */
-			"UPDATE findings SET state = 'ongoing',"
-			" first_run = coalesce((SELECT p.first_run FROM findings p WHERE p.run_id = ?2"
-			"   AND p.fingerprint = findings.fingerprint), first_run)"
-			" WHERE run_id = ?1 AND fingerprint IN (SELECT fingerprint FROM findings"
-			"   WHERE run_id = ?2 AND state <> 'resolved')",
-			/* fingerprints of the previous audit that vanished: resolved */
+		/* fingerprints of the previous audit that vanished: resolved */
+		sqlite3_stmt *st = db_prep(w->db,
 			"INSERT INTO findings(run_id, fingerprint, rule, severity, subject_kind, subject,"
 			" state, first_run, suppressed, suppress_reason, summary, evidence, fix)"
 			" SELECT ?1, p.fingerprint, p.rule, p.severity, p.subject_kind, p.subject,"
 			" 'resolved', p.first_run, p.suppressed, p.suppress_reason, p.summary, p.evidence,"
 			" NULL FROM findings p WHERE p.run_id = ?2 AND p.state <> 'resolved'"
 			" AND NOT EXISTS (SELECT 1 FROM findings c WHERE c.run_id = ?1"
-			"   AND c.fingerprint = p.fingerprint)",
-		};
-		for (size_t i = 0; i < 2 && rc == IPD_OK; i++) {
-			sqlite3_stmt *st = db_prep(w->db, sql[i]);
-			sqlite3_bind_int64(st, 1, w->run_id);
-			sqlite3_bind_int64(st, 2, w->prev_run);
-			rc = db_step_done(w->db, st);
-			sqlite3_finalize(st);
-		}
+			"   AND c.fingerprint = p.fingerprint)");
+		sqlite3_bind_int64(st, 1, w->run_id);
+		sqlite3_bind_int64(st, 2, w->prev_run);
+		rc = db_step_done(w->db, st);
+		sqlite3_finalize(st);
 	}
 	sqlite3_finalize(w->ins);
 	if (rc == IPD_OK)

@@ -69,7 +69,9 @@ static void kv_str(struct sbuf *b, bool *first, const char *k, const char *v)
 	if (!*first)
 		sbuf_addc(b, ',');
 	*first = false;
-	sbuf_printf(b, "\"%s\":", k);
+	sbuf_addc(b, '"');
+	sbuf_adds(b, k);
+	sbuf_adds(b, "\":");
 	esc_json_str(ESC_BUF(b), v);
 }
 

@@ -109,8 +109,17 @@ struct ipnode {
 	uint32_t next;   /* 1-based index, 0 = end */
 };
 
+/* Open addressing; each slot keeps the full hash so a probe that misses
+ * never touches the entry (one cache miss per lookup instead of three). */
+struct name_slot {
+	uint64_t hash;
+	struct name_ent *e;
+};
+
 struct name_idx {
-	struct name_ent **slots;
+	int64_t first_run;
+	bool any, multi;
+	struct name_slot *slots;
 	size_t cap, n;
 	struct ipnode *nodes;
 	size_t nnodes, capnodes;
@@ -122,7 +131,9 @@ static uint64_t hash_str(const char *s)
 	uint64_t h = 1469598103934665603ull;
 	for (; *s; s++)
 		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	h ^= h >> 29;  /* FNV's low bits are weak for similar names */
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
 }
 
 struct name_idx *names_new(void)
@@ -143,23 +154,27 @@ void names_free(struct name_idx *x)
 	free(x);
 }
 
-static struct name_ent **slot_of(const struct name_idx *x, const char *norm)
+static struct name_slot *slot_of(const struct name_idx *x, const char *norm, uint64_t h)
 {
-	size_t i = hash_str(norm) & (x->cap - 1);
-	while (x->slots[i] && strcmp(x->slots[i]->name, norm) != 0)
+	size_t i = h & (x->cap - 1);
+	while (x->slots[i].e && (x->slots[i].hash != h || strcmp(x->slots[i].e->name, norm) != 0))
 		i = (i + 1) & (x->cap - 1);
 	return &x->slots[i];
 }
 
 static void grow(struct name_idx *x)
 {
-	struct name_ent **old = x->slots;
+	struct name_slot *old = x->slots;
 	size_t oldcap = x->cap;
-	x->cap *= 2;
+	x->cap *= 4;
 	x->slots = xcalloc(x->cap, sizeof *x->slots);
 	for (size_t i = 0; i < oldcap; i++)
-		if (old[i])
-			*slot_of(x, old[i]->name) = old[i];
+		if (old[i].e) {
+			size_t j = old[i].hash & (x->cap - 1);
+			while (x->slots[j].e)
+				j = (j + 1) & (x->cap - 1);
+			x->slots[j] = old[i];
+		}
 	free(old);
 }
 
@@ -173,17 +188,28 @@ void names_add(struct name_idx *x, const char *qname, const char *qtype, const c
 	bool v6 = strcasecmp(qtype, "AAAA") == 0;
 	if (!v6 && strcasecmp(qtype, "A") != 0)
 		return;
+	if (!x->any) {
+		x->any = true;
+		x->first_run = run_id;
+	} else if (run_id != x->first_run) {
+		x->multi = true;
+	}
 	if ((x->n + 1) * 2 > x->cap)
 		grow(x);
-	struct name_ent **s = slot_of(x, norm);
-	if (!*s) {
-		struct name_ent *e = arena_alloc(&x->ar, sizeof *e);
+	uint64_t h = hash_str(norm);
+	struct name_slot *s = slot_of(x, norm, h);
+	if (!s->e) {
+		/* the name right behind the entry: one cache line for both */
+		size_t len = strlen(norm) + 1;
+		struct name_ent *e = arena_alloc(&x->ar, sizeof *e + len);
 		memset(e, 0, sizeof *e);
-		e->name = arena_strdup(&x->ar, norm);
-		*s = e;
+		memcpy((char *)(e + 1), norm, len);
+		e->name = (const char *)(e + 1);
+		s->e = e;
+		s->hash = h;
 		x->n++;
 	}
-	struct name_fwd *f = v6 ? &(*s)->aaaa : &(*s)->a;
+	struct name_fwd *f = v6 ? &s->e->aaaa : &s->e->a;
 	if (f->cls != DNS_NONE && run_id < f->run_id)
 		return;                       /* an older run: superseded */
 	if (f->cls == DNS_NONE || run_id > f->run_id) {
@@ -216,7 +242,7 @@ const struct name_ent *names_get(const struct name_idx *x, const char *name)
 	if (!x || !name)
 		return NULL;
 	dns_norm(name, norm, sizeof norm);
-	return *slot_of(x, norm);
+	return slot_of(x, norm, hash_str(norm))->e;
 }
 
 size_t names_ips(const struct name_idx *x, const struct name_fwd *f, struct ipd_ip *out, size_t max)
@@ -242,12 +268,13 @@ const char *names_status(const struct name_fwd *f)
 }
 
 size_t names_count(const struct name_idx *x) { return x ? x->n : 0; }
+bool names_multi_run(const struct name_idx *x) { return x && x->multi; }
 
 void names_each(const struct name_idx *x, names_cb cb, void *arg)
 {
 	for (size_t i = 0; i < x->cap; i++)
-		if (x->slots[i])
-			cb(arg, x->slots[i]);
+		if (x->slots[i].e)
+			cb(arg, x->slots[i].e);
 }
 
 /* ------------------------------------------------------------ MAC set */
@@ -429,6 +456,12 @@ void view_prepare(struct host_view *v, const struct audit_ctx *c)
 	for (size_t i = 0; i < v->nlease; i++)
 		if (v->lease[i].active && (!v->lease[i].ends || v->lease[i].ends >= c->now))
 			v->leased = true;
+	v->hostname = NULL;
+	for (size_t i = 0; i < v->nalloc && !v->hostname; i++)
+		if (v->alloc[i].hostname && *v->alloc[i].hostname &&
+		    (!v->alloc[i].status || strcasecmp(v->alloc[i].status, "deprecated") != 0))
+			v->hostname = v->alloc[i].hostname;
+	v->host_ent = v->hostname && c->names ? names_get(c->names, v->hostname) : NULL;
 }
 
 /* ------------------------------------------------------------ the pass */
@@ -565,10 +598,7 @@ static void unm_add(struct pass *p, const struct host_view *v)
 
 static void pairs_add(struct pass *p, const struct host_view *v)
 {
-	const struct name_ent *name = NULL;
-	for (size_t i = 0; i < v->nalloc && !name; i++)
-		if (v->alloc[i].hostname)
-			name = names_get(p->c->names, v->alloc[i].hostname);
+	const struct name_ent *name = v->host_ent;
 	for (size_t i = 0; i < v->nans && !name; i++)
 		if (v->ans[i].name && strcasecmp(v->ans[i].qtype, "PTR") == 0 &&
 		    dns_classify(v->ans[i].status) == DNS_OK)
@@ -610,11 +640,12 @@ static size_t filter_answers(struct pass *p, const struct db_aud_answer *a, size
 		p->ans = xreallocarray(p->ans, p->capans, sizeof *p->ans);
 	}
 	size_t k = 0;
+	bool multi = names_multi_run(p->c->names);
 	for (size_t i = 0; i < n; i++) {
 		if (strcasecmp(a[i].qtype, "PTR") == 0) {
 			if (a[i].run_id != ptr_run)
 				continue;
-		} else {
+		} else if (multi) {
 			const struct name_ent *e = names_get(p->c->names, a[i].qname);
 			const struct name_fwd *f = e ? (strcasecmp(a[i].qtype, "AAAA") == 0 ? &e->aaaa
 											    : &e->a)

@@ -50,6 +50,9 @@ size_t names_ips(const struct name_idx *x, const struct name_fwd *f, struct ipd_
 bool names_has_ip(const struct name_idx *x, const struct name_fwd *f, const struct ipd_ip *ip);
 const char *names_status(const struct name_fwd *f);
 size_t names_count(const struct name_idx *x);
+/* True when forward answers of more than one run are indexed (then callers
+ * must drop superseded rows; with one run every row is current). */
+bool names_multi_run(const struct name_idx *x);
 typedef void (*names_cb)(void *arg, const struct name_ent *e);
 void names_each(const struct name_idx *x, names_cb cb, void *arg);
 /* Normalise a DNS name into buf: lower case, no trailing dot. */
@@ -145,6 +148,8 @@ struct host_view {
 	bool live;                         /* seen within the stale window */
 	bool allocated;                    /* an allocation not deprecated */
 	bool leased;                       /* an active lease */
+	const char *hostname;              /* first usable IPAM hostname, or NULL */
+	const struct name_ent *host_ent;   /* its forward lookups, NULL = never looked up */
 };
 void view_prepare(struct host_view *v, const struct audit_ctx *c);
 

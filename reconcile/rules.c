@@ -96,16 +96,14 @@ static bool mac_of(const char *text, struct ipd_mac *m)
 
 bool ip_is_public(const struct ipd_ip *ip)
 {
-	static const char *const doc[] = { "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24",
-					   "2001:db8::/32" };
 	if (!ipd_ip_is_special(ip))
 		return true;
-	for (size_t i = 0; i < 4; i++) {
-		struct ipd_prefix p;
-		if (ipd_prefix_parse(doc[i], &p, true) && ipd_prefix_contains(&p, ip))
-			return true;
+	/* documentation ranges: 192.0.2/24, 198.51.100/24, 203.0.113/24, 2001:db8::/32 */
+	if (ipd_ip_is_v4(ip)) {
+		uint32_t v = ipd_ip_v4(ip) >> 8;
+		return v == 0xc00002 || v == 0xc63364 || v == 0xcb0071;
 	}
-	return false;
+	return ip->b[0] == 0x20 && ip->b[1] == 0x01 && ip->b[2] == 0x0d && ip->b[3] == 0xb8;
 }
 
 static void add_all_obs(struct rule_emit *em, const struct host_view *v)
@@ -173,14 +171,10 @@ static void enrich_ip(struct rule_emit *em, const struct audit_ctx *c, const str
 	}
 }
 
-/* The first usable IPAM hostname of the address (flags 0 = clean), or NULL. */
+/* The first usable IPAM hostname of the address (see view_prepare), or NULL. */
 static const char *alloc_hostname(const struct host_view *v)
 {
-	for (size_t i = 0; i < v->nalloc; i++)
-		if (v->alloc[i].hostname && *v->alloc[i].hostname &&
-		    !streq_ci(v->alloc[i].status, "deprecated"))
-			return v->alloc[i].hostname;
-	return NULL;
+	return v->hostname;
 }
 
 /* Does the IPAM hostname h name the DNS name n? A short IPAM name ("web")
@@ -567,11 +561,9 @@ static void r_missing_forward(const struct host_view *v, const struct audit_ctx 
 			      struct rule_emit *em)
 {
 	const char *h = alloc_hostname(v);
-	if (!h || !c->names)
-		return;
-	const struct name_ent *e = names_get(c->names, h);
-	if (!e)
-		return;           /* never looked up: nothing to say */
+	const struct name_ent *e = v->host_ent;
+	if (!h || !e || !c->names)
+		return;           /* no name, or never looked up: nothing to say */
 	const struct name_fwd *f = fwd_for(e, &v->ip);
 	const char *qt = ipd_ip_is_v4(&v->ip) ? "A" : "AAAA";
 	if (f->cls == DNS_NONE || f->cls == DNS_FAIL)
@@ -737,7 +729,7 @@ static void r_dangling_dns(const struct name_ent *e, const struct audit_ctx *c,
 		struct ipd_ip ips[16];
 		size_t m = names_ips(c->names, fs[k], ips, 16);
 		for (size_t i = 0; i < m; i++) {
-			if (!ip_is_public(&ips[i]) || ctx_is_own(c, &ips[i]))
+			if (ctx_is_own(c, &ips[i]) || !ip_is_public(&ips[i]))
 				continue;
 			struct geo_info g;
 			bool known = c->geo && geo_lookup(c->geo, &ips[i], &g);
