@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <pthread.h>
 
 #include "../common/escape.h"
 #include "../common/log.h"
@@ -30,13 +31,17 @@ struct imp_run {
 	struct db_inv *inv;
 	bool keep_going;
 	bool quiet;
-	unsigned long printed, bad, dups_merged;
+	unsigned long printed, bad, dups_merged, dup_bad;
 	enum ipd_status store_err;
 	int64_t rows_emitted;
 };
 
+static pthread_mutex_t bad_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* Called from the parser thread (bad lines) and the store thread (duplicates). */
 static void report_bad(struct imp_run *ir, const char *file, unsigned long line, const char *msg)
 {
+	pthread_mutex_lock(&bad_mu);
 	ir->bad++;
 	if (ir->printed++ < MAX_PRINTED_BAD) {
 		char *f = esc_term_dup(file), *m = esc_term_dup(msg);
@@ -44,6 +49,7 @@ static void report_bad(struct imp_run *ir, const char *file, unsigned long line,
 		free(f);
 		free(m);
 	}
+	pthread_mutex_unlock(&bad_mu);
 }
 
 /* Duplicates are legitimate for shared addresses (anycast, VIPs, FHRP). */
@@ -56,23 +62,272 @@ static bool shared_role(const char *role)
 	return false;
 }
 
-struct emit_ctx {
+/*
+ * Parsing and storing overlap: the parser runs in a second thread and hands
+ * deep-copied records over in batches (the store side is SQLite's B-trees,
+ * the parse side CSV/lexing; on 2 cores each gets one). Records keep file
+ * order, so "last row wins" is unchanged.
+ */
+#define BATCH 2048
+#define QCAP 4
+
+struct blk {
+	struct blk *next;
+	size_t used, cap;
+	char data[];
+};
+
+struct batch {
+	struct inv_rec r[BATCH];
+	int n;
+	struct blk *blocks;
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct batch *q[QCAP];
+	int head, count;
+	bool done;           /* producer finished */
+	bool stop;           /* consumer failed: producer should stop */
+	struct batch *cur;   /* producer's batch being filled */
+};
+
+static void batch_free(struct batch *b)
+{
+	while (b && b->blocks) {
+		struct blk *n = b->blocks->next;
+		free(b->blocks);
+		b->blocks = n;
+	}
+	free(b);
+}
+
+static char *bdup(struct batch *b, const char *s, size_t len)
+{
+	if (!s)
+		return NULL;
+	struct blk *k = b->blocks;
+	if (!k || k->cap - k->used < len + 1) {
+		size_t cap = len + 1 > 262144 ? len + 1 : 262144;
+		k = xmalloc(sizeof *k + cap);
+		k->cap = cap;
+		k->used = 0;
+		k->next = b->blocks;
+		b->blocks = k;
+	}
+	char *d = k->data + k->used;
+	memcpy(d, s, len);
+	d[len] = '\0';
+	k->used += len + 1;
+	return d;
+}
+
+#define BDUP(b, s) bdup((b), (s), (s) ? strlen(s) : 0)
+
+static void rec_copy(struct batch *b, struct inv_rec *d, const struct inv_rec *r)
+{
+	*d = *r;
+	d->file = BDUP(b, r->file);
+	switch (r->kind) {
+	case INV_SUBNET:
+		d->u.subnet.vrf = BDUP(b, r->u.subnet.vrf);
+		d->u.subnet.status = BDUP(b, r->u.subnet.status);
+		d->u.subnet.role = BDUP(b, r->u.subnet.role);
+		d->u.subnet.tenant = BDUP(b, r->u.subnet.tenant);
+		d->u.subnet.description = BDUP(b, r->u.subnet.description);
+		break;
+	case INV_RANGE:
+		d->u.range.vrf = BDUP(b, r->u.range.vrf);
+		d->u.range.kind = BDUP(b, r->u.range.kind);
+		d->u.range.status = BDUP(b, r->u.range.status);
+		d->u.range.description = BDUP(b, r->u.range.description);
+		break;
+	case INV_ALLOC:
+		d->u.alloc.vrf = BDUP(b, r->u.alloc.vrf);
+		d->u.alloc.hostname = bdup(b, r->u.alloc.hostname, r->u.alloc.hostname_len);
+		d->u.alloc.status = BDUP(b, r->u.alloc.status);
+		d->u.alloc.role = BDUP(b, r->u.alloc.role);
+		d->u.alloc.tenant = BDUP(b, r->u.alloc.tenant);
+		d->u.alloc.owner = BDUP(b, r->u.alloc.owner);
+		d->u.alloc.description = BDUP(b, r->u.alloc.description);
+		break;
+	case INV_LEASE:
+		d->u.lease.kind = BDUP(b, r->u.lease.kind);
+		d->u.lease.client_id = BDUP(b, r->u.lease.client_id);
+		d->u.lease.duid = BDUP(b, r->u.lease.duid);
+		d->u.lease.hostname = bdup(b, r->u.lease.hostname, r->u.lease.hostname_len);
+		d->u.lease.state = BDUP(b, r->u.lease.state);
+		break;
+	case INV_DNS:
+		d->u.dns.zone = BDUP(b, r->u.dns.zone);
+		d->u.dns.owner = BDUP(b, r->u.dns.owner);
+		d->u.dns.type = BDUP(b, r->u.dns.type);
+		d->u.dns.rdata = BDUP(b, r->u.dns.rdata);
+		d->u.dns.target = bdup(b, r->u.dns.target, r->u.dns.target_len);
+		break;
+	case INV_ALLOW:
+		d->u.allow.kind = BDUP(b, r->u.allow.kind);
+		d->u.allow.description = BDUP(b, r->u.allow.description);
+		break;
+	}
+}
+
+/* Producer: queue the current batch (blocks while the queue is full). */
+static bool pipe_push(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == QCAP && !p->stop)
+		pthread_cond_wait(&p->cv, &p->mu);
+	bool ok = !p->stop;
+	if (ok) {
+		p->q[(p->head + p->count) % QCAP] = p->cur;
+		p->count++;
+		pthread_cond_broadcast(&p->cv);
+	} else {
+		batch_free(p->cur);
+	}
+	p->cur = NULL;
+	pthread_mutex_unlock(&p->mu);
+	return ok;
+}
+
+/* Consumer: next batch, or NULL when the producer is done. */
+static struct batch *pipe_pop(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->count == 0 && !p->done)
+		pthread_cond_wait(&p->cv, &p->mu);
+	struct batch *b = NULL;
+	if (p->count) {
+		b = p->q[p->head];
+		p->head = (p->head + 1) % QCAP;
+		p->count--;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void pipe_stop(struct pipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	while (p->count) {
+		batch_free(p->q[p->head]);
+		p->head = (p->head + 1) % QCAP;
+		p->count--;
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+static FILE *zone_compile(const char *origin, const char *path, bool *failed);
+
+struct producer {
+	const struct imp_format *fmt;
+	const char *const *files;
+	size_t nfiles;
+	FILE *last;              /* already open stream of the last file */
+	bool compile;
+	const char *origin, *path;
+	int64_t now;
 	struct imp_run *ir;
-	struct imp_ctx *c;
+	struct pipe pipe;
+	/* results */
+	unsigned long rows, bad, other, skipped;
+	bool fatal_input;
+	int rc;
+};
+
+struct emit_ctx {
+	struct producer *pr;
 };
 
 static void on_bad(void *arg, const char *file, unsigned long line, const char *msg)
 {
 	struct emit_ctx *ec = arg;
-	report_bad(ec->ir, file, line, msg);
+	report_bad(ec->pr->ir, file, line, msg);
 }
 
 static int emit_cb(void *arg, const struct inv_rec *r)
 {
 	struct emit_ctx *ec = arg;
-	struct imp_run *ir = ec->ir;
-	if (!ir->inv)
-		return 0;   /* dry parse */
+	struct pipe *p = &ec->pr->pipe;
+	if (!p->cur)
+		p->cur = xcalloc(1, sizeof *p->cur);
+	rec_copy(p->cur, &p->cur->r[p->cur->n++], r);
+	if (p->cur->n == BATCH && !pipe_push(p))
+		return 1;
+	return 0;
+}
+
+static void *produce(void *arg)
+{
+	struct producer *pr = arg;
+	enum ipd_status s = IPD_OK;
+	for (size_t i = 0; i < pr->nfiles && !pr->pipe.stop; i++) {
+		struct emit_ctx ec = { pr };
+		struct imp_ctx c = { .file = pr->files[i], .now = pr->now, .origin = pr->origin,
+				     .emit = emit_cb, .bad = on_bad, .arg = &ec };
+		FILE *in = NULL;
+		bool close_in = true;
+		if (i + 1 == pr->nfiles) {
+			in = pr->last;
+			close_in = false;
+		} else {
+			in = fopen(pr->files[i], "rb");
+			if (!in) {
+				log_warn("import: %s", pr->files[i]);
+				pr->rc = EX_NOINPUT;
+				break;
+			}
+		}
+		if (pr->compile) {
+			bool failed;
+			FILE *cz = zone_compile(pr->origin ? pr->origin : ".", pr->path, &failed);
+			if (!cz) {
+				log_warnx("%s: %s", pr->path,
+					  failed ? "rejected by named-compilezone (see above)"
+						 : "$GENERATE needs named-compilezone (bind9-utils)");
+				pr->fatal_input = true;
+				c.bad_rows++;
+			} else {
+				c.file = pr->path;
+				s = pr->fmt->parse(&c, cz);
+				fclose(cz);
+			}
+		} else {
+			s = pr->fmt->parse(&c, in);
+		}
+		if (close_in)
+			fclose(in);
+		if (s == IPD_EINVAL)
+			pr->fatal_input = true;
+		if (s == IPD_EIO) {
+			log_warn("import: reading %s", pr->files[i]);
+			pr->rc = EX_IOERR;
+		}
+		pr->rows += c.rows;
+		pr->bad += c.bad_rows;
+		pr->other += c.other_types;
+		pr->skipped += c.skipped;
+	}
+	if (pr->pipe.cur && pr->pipe.cur->n)
+		pipe_push(&pr->pipe);
+	else
+		batch_free(pr->pipe.cur);
+	pthread_mutex_lock(&pr->pipe.mu);
+	pr->pipe.done = true;
+	pthread_cond_broadcast(&pr->pipe.cv);
+	pthread_mutex_unlock(&pr->pipe.mu);
+	return NULL;
+}
+
+/* Store side of one record: duplicates become bad lines (or merge, for
+ * shared addresses); other errors stop the import. */
+static int store_rec(struct imp_run *ir, const struct inv_rec *r)
+{
 	unsigned long dup = 0;
 	enum ipd_status s = db_inv_put(ir->inv, r, &dup);
 	if (s == IPD_OK) {
@@ -93,8 +348,7 @@ static int emit_cb(void *arg, const struct inv_rec *r)
 		char msg[512];
 		snprintf(msg, sizeof msg, "duplicate %s %s in VRF \"%s\" (first on line %lu)",
 			 r->kind == INV_ALLOC ? "address" : "prefix", ipb, vrf ? vrf : "", dup);
-		ec->c->bad_rows++;
-		ec->c->rows--;
+		ir->dup_bad++;
 		report_bad(ir, r->file, r->line, msg);
 		return 0;
 	}
@@ -396,56 +650,38 @@ static int run(struct app *app, int argc, char **argv)
 		goto finish;
 	}
 
-	unsigned long total_rows = 0, total_bad = 0, other = 0, skipped = 0;
-	bool fatal_input = false;
-	for (size_t i = 0; i < nfiles && !ir.store_err; i++) {
-		struct imp_ctx c = { .file = files[i], .now = now, .origin = origin,
-				     .emit = emit_cb, .bad = on_bad };
-		struct emit_ctx ec = { &ir, &c };
-		c.arg = &ec;
-		FILE *in = NULL;
-		bool close_in = true;
-		if (i + 1 == nfiles) {
-			in = f;
-			close_in = false;
-		} else {
-			in = fopen(files[i], "rb");
-			if (!in) {
-				log_warn("import: %s", files[i]);
-				rc = EX_NOINPUT;
-				break;
-			}
-		}
-		if (compile) {
-			bool failed;
-			FILE *cz = zone_compile(origin ? origin : ".", path, &failed);
-			if (!cz) {
-				log_warnx("%s: %s", path, failed ? "rejected by named-compilezone (see above)"
-								  : "$GENERATE needs named-compilezone (bind9-utils)");
-				fatal_input = true;
-				c.bad_rows++;
-				ir.bad++;
-			} else {
-				c.file = path;
-				s = fmt->parse(&c, cz);
-				fclose(cz);
-			}
-		} else {
-			s = fmt->parse(&c, in);
-		}
-		if (close_in)
-			fclose(in);
-		if (s == IPD_EINVAL)
-			fatal_input = true;
-		if (s == IPD_EIO) {
-			log_warn("import: reading %s", files[i]);
-			rc = EX_IOERR;
-		}
-		total_rows += c.rows;
-		total_bad += c.bad_rows;
-		other += c.other_types;
-		skipped += c.skipped;
+	struct producer pr = { .fmt = fmt, .files = files, .nfiles = nfiles, .last = f,
+			       .compile = compile, .origin = origin, .path = path, .now = now,
+			       .ir = &ir };
+	pthread_mutex_init(&pr.pipe.mu, NULL);
+	pthread_cond_init(&pr.pipe.cv, NULL);
+	pthread_t th;
+	if (pthread_create(&th, NULL, produce, &pr) != 0) {
+		log_warnx("import: cannot start the parser thread");
+		db_inv_abort(ir.inv);
+		rc = EX_OSERR;
+		goto finish;
 	}
+	f = NULL;  /* the producer closes nothing it did not open; we close it after join */
+	struct batch *bt;
+	while ((bt = pipe_pop(&pr.pipe)) != NULL) {
+		for (int i = 0; i < bt->n && !ir.store_err; i++)
+			store_rec(&ir, &bt->r[i]);
+		batch_free(bt);
+		if (ir.store_err) {
+			pipe_stop(&pr.pipe);
+			break;
+		}
+	}
+	pthread_join(th, NULL);
+	pthread_mutex_destroy(&pr.pipe.mu);
+	pthread_cond_destroy(&pr.pipe.cv);
+	f = pr.last;
+	if (pr.rc)
+		rc = pr.rc;
+	unsigned long total_rows = pr.rows - ir.dup_bad, total_bad = pr.bad + ir.dup_bad;
+	unsigned long other = pr.other, skipped = pr.skipped;
+	bool fatal_input = pr.fatal_input;
 	if (ir.printed > MAX_PRINTED_BAD)
 		log_warnx("... %lu more bad lines not shown", ir.printed - MAX_PRINTED_BAD);
 	if (ir.store_err) {
