@@ -158,6 +158,17 @@ if command -v systemd-analyze >/dev/null; then
 	elif [ -z "$ours" ] && printf '%s\n' "$w" | grep -q 'bus\|D-Bus\|Failed to'; then
 		skip "systemd-analyze verify cannot run here: $(printf '%s' "$w" | head -1)"
 	else nok "systemd-analyze verify (rc=$rc)"; printf '%s\n' "$w" | sed 's/^/# /'; fi
+	# Hardening: `systemd-analyze security` must rate the unit "OK" or better
+	# (exposure below 5.0; the reference unit of the conventions scored 4.1).
+	sec=$(cd "$tmp/units" && systemd-analyze security --offline=true ./ipdrift.service 2>&1 | tail -1)
+	exp=$(printf '%s' "$sec" | sed -n 's/.*Overall exposure level for ipdrift.service: \([0-9.]*\).*/\1/p')
+	if [ -z "$exp" ]; then
+		skip "systemd-analyze security --offline unavailable: $sec"
+	elif awk -v e="$exp" 'BEGIN { exit !(e < 5.0) }'; then
+		ok "systemd-analyze security: exposure $exp (< 5.0)"
+	else
+		nok "systemd-analyze security: exposure $exp"
+	fi
 else
 	skip "systemd-analyze not installed"
 fi
