@@ -267,33 +267,74 @@ static void drain_some(struct rs *rs, bool all)
 	}
 }
 
+/* What to ask, read from the store before the lookups start (from then on
+ * the connection belongs to the background answer writer). */
+struct plan_item {
+	enum dns_qtype t;   /* DNS_T_PTR (ip), DNS_T_A / DNS_T_AAAA (name); 0 = A and AAAA */
+	struct ipd_ip ip;
+	char *name;
+};
+struct plan {
+	struct plan_item *v;
+	size_t n, cap;
+};
+
+static void plan_add(struct plan *p, enum dns_qtype t, const struct ipd_ip *ip, const char *name)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 256;
+		p->v = xreallocarray(p->v, p->cap, sizeof *p->v);
+	}
+	struct plan_item *it = &p->v[p->n++];
+	memset(it, 0, sizeof *it);
+	it->t = t;
+	if (ip)
+		it->ip = *ip;
+	it->name = name ? xstrdup(name) : NULL;
+}
+
 static int ptr_cb(void *arg, const struct ipd_ip *ip)
 {
-	struct rs *rs = arg;
-	ask(rs, DNS_T_PTR, NULL, ip);
-	drain_some(rs, false);
-	return got_signal != 0;
+	plan_add(arg, DNS_T_PTR, ip, NULL);
+	return 0;
 }
 
 static int name_cb(void *arg, const char *name)
 {
-	struct rs *rs = arg;
-	ask_forward(rs, name);
-	drain_some(rs, false);
-	return got_signal != 0;
+	plan_add(arg, 0, NULL, name);
+	return 0;
 }
 
 static int zone_cb(void *arg, const struct db_dns_zone_query *q)
 {
-	struct rs *rs = arg;
 	if (strcmp(q->qtype, "PTR") == 0 && q->ip)
-		ask(rs, DNS_T_PTR, NULL, q->ip);
+		plan_add(arg, DNS_T_PTR, q->ip, NULL);
 	else if (strcmp(q->qtype, "A") == 0)
-		ask(rs, DNS_T_A, q->owner, NULL);
+		plan_add(arg, DNS_T_A, NULL, q->owner);
 	else if (strcmp(q->qtype, "AAAA") == 0)
-		ask(rs, DNS_T_AAAA, q->owner, NULL);
-	drain_some(rs, false);
-	return got_signal != 0;
+		plan_add(arg, DNS_T_AAAA, NULL, q->owner);
+	return 0;
+}
+
+static void plan_run(struct rs *rs, struct plan *p)
+{
+	for (size_t i = 0; i < p->n && !got_signal; i++) {
+		struct plan_item *it = &p->v[i];
+		if (it->t == DNS_T_PTR)
+			ask(rs, DNS_T_PTR, NULL, &it->ip);
+		else if (it->t == 0)
+			ask_forward(rs, it->name);
+		else
+			ask(rs, it->t, it->name, NULL);
+		drain_some(rs, false);
+	}
+}
+
+static void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].name);
+	free(p->v);
 }
 
 static bool parse_int(const char *s, long lo, long hi, long *out)
@@ -453,9 +494,18 @@ static int run(struct app *app, int argc, char **argv)
 		char *args = join_args(argc, argv);
 		rs.run_id = db_run_start(db, "resolve", parent, NULL, NULL, args);
 		free(args);
-		if (store)
-			rs.w = db_dns_writer_new(db, 0);
 	}
+	struct plan plan = { 0 };
+	if (nptrs == 0 &&
+	    (db_dns_ptr_queries(db, ptr_cb, &plan) != IPD_OK ||
+	     db_dns_name_queries(db, name_cb, &plan) != IPD_OK ||
+	     (verify && db_dns_zone_queries(db, zone_cb, &plan) != IPD_OK))) {
+		rs.err = IPD_EDB;
+		plan.n = 0;
+	}
+	/* answers are written by a thread: a commit never stalls the lookups */
+	if (db && store)
+		rs.w = db_dns_writer_new_async(db, 0);
 
 	struct dns_opts dopts = {
 		.servers = servers, .nservers = nservers, .timeout_ms = (int)tmo,
@@ -465,6 +515,7 @@ static int run(struct app *app, int argc, char **argv)
 	enum ipd_status st = fake ? dns_fake_open(fake, &rs.res) : dns_cares_open(&dopts, &rs.res);
 	if (st != IPD_OK) {
 		rc = st == IPD_EINVAL ? EX_USAGE : EX_UNAVAILABLE;
+		plan_free(&plan);
 		goto out_db;
 	}
 
@@ -477,24 +528,19 @@ static int run(struct app *app, int argc, char **argv)
 	got_signal = 0;
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
 
-	if (nptrs) {
-		for (size_t i = 0; i < nptrs && !got_signal; i++) {
-			struct ipd_ip ip, last;
-			ipd_prefix_first(&ptrs[i], &ip);
-			ipd_prefix_last(&ptrs[i], &last);
-			for (;;) {
-				if (ptr_cb(&rs, &ip))
-					break;
-				if (ipd_ip_eq(&ip, &last) || !ipd_ip_next(&ip))
-					break;
-			}
+	for (size_t i = 0; i < nptrs && !got_signal; i++) {
+		struct ipd_ip ip, last;
+		ipd_prefix_first(&ptrs[i], &ip);
+		ipd_prefix_last(&ptrs[i], &last);
+		for (;;) {
+			ask(&rs, DNS_T_PTR, NULL, &ip);
+			drain_some(&rs, false);
+			if (got_signal || ipd_ip_eq(&ip, &last) || !ipd_ip_next(&ip))
+				break;
 		}
-	} else {
-		if (db_dns_ptr_queries(db, ptr_cb, &rs) != IPD_OK ||
-		    db_dns_name_queries(db, name_cb, &rs) != IPD_OK ||
-		    (verify && db_dns_zone_queries(db, zone_cb, &rs) != IPD_OK))
-			rs.err = IPD_EDB;
 	}
+	plan_run(&rs, &plan);
+	plan_free(&plan);
 	drain_some(&rs, true);
 	progress(&rs, true);
 	double secs = elapsed(&rs.t0);

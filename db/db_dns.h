@@ -30,6 +30,13 @@ struct db_dns_writer;
 
 /* batch 0 = default (10000 rows per transaction). */
 struct db_dns_writer *db_dns_writer_new(struct db *db, size_t batch);
+/* The same, writing from a background thread so that the caller (the
+ * resolver's event loop) never waits for a commit: db_dns_put() copies the
+ * row into a bounded queue (it blocks only when 2^18 rows are waiting).
+ * Until db_dns_writer_close() the caller must not use db from another
+ * thread, and must not use it itself either: the connection belongs to the
+ * writer (read what you need before). Falls back to inline writes on a single-threaded SQLite. */
+struct db_dns_writer *db_dns_writer_new_async(struct db *db, size_t batch);
 enum ipd_status db_dns_put(struct db_dns_writer *w, const struct db_dns_answer *a);
 enum ipd_status db_dns_writer_flush(struct db_dns_writer *w);
 /* Flush and free; returns the first error any put saw. */
@@ -41,8 +48,9 @@ typedef int (*db_dns_name_cb)(void *arg, const char *name);
 /* Every distinct address that is observed, allocated, or actively leased
  * (ordered). Callback returns non-zero to stop. */
 enum ipd_status db_dns_ptr_queries(struct db *db, db_dns_ip_cb cb, void *arg);
-/* Every distinct non-empty recorded host name (allocations.hostname,
- * leases.hostname), case-insensitively distinct. */
+/* Every distinct non-empty recorded host name (allocations.hostname, and
+ * leases.hostname of active leases), case-insensitively distinct, a
+ * trailing dot ignored. */
 enum ipd_status db_dns_name_queries(struct db *db, db_dns_name_cb cb, void *arg);
 
 /* Imported zone records to re-query live: A/AAAA owners, PTR owners' addresses. */
