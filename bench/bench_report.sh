@@ -23,20 +23,22 @@ printf 'bench store: %d findings, %d hosts built in %.2f s (%s)\n' "$N" "$HOSTS"
 
 runone() { # label outfile args...
 	local label=$1 out=$2; shift 2
-	local a b
-	a=$(date +%s.%N)
-	"$BIN" --db "$DB" "$@" >"$out" 2>"$T/err" || { echo "$label: FAILED: $(head -3 "$T/err")"; return; }
-	b=$(date +%s.%N)
-	local secs; secs=$(echo "$b - $a" | bc)
-	local verdict=ok; [ "$(echo "$secs < 5" | bc)" = 1 ] || verdict="OVER 5 s TARGET"
-	printf '%-28s %7.2f s  %8s  %s\n' "$label:" "$secs" "$(du -h "$out" | cut -f1)" "$verdict"
+	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$BIN" --db "$DB" "$@" >"$out" 2>"$T/err" \
+		|| { echo "$label: FAILED: $(head -3 "$T/err")"; return; }
+	local real user sys rss
+	read -r real user sys rss <"$T/time"
+	local verdict=ok; [ "$(echo "$real < 5" | bc)" = 1 ] || verdict="OVER 5 s TARGET (wall)"
+	printf '%-24s %6.2f s wall %6.2f s cpu %6d MB rss %8s  %s\n' "$label:" "$real" \
+		"$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(du -h "$out" | cut -f1)" "$verdict"
 }
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "# $N findings, $HOSTS hosts"
 runone "report json" "$T/r.json" report --format json
 runone "report ndjson" "$T/r.ndjson" report --format ndjson
 runone "report csv (findings)" "$T/r.csv" report --format csv
 runone "report csv (hosts)" "$T/h.csv" report --format csv --what hosts
 runone "report html" "$T/r.html" report --format html
+runone "report html (full evid.)" "$T/rf.html" report --format html --evidence full
 runone "fix nsupdate" "$T/fix.ns" fix --nsupdate --server 127.0.0.1
 runone "fix ipam-csv netbox" "$T/ipam.csv" fix --ipam-csv -
 # reference: what sqlite3 itself takes to dump the same findings as JSON

@@ -32,6 +32,26 @@ nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 sed 's|<h2>Findings</h2>|<h2>Findings</h2><script>document.body.setAttribute("data-evil","1")</script><img src="http://127.0.0.1:18999/control.png">|' \
 	"$T/report.html" >"$T/control.html"
 
+# functional page: the report's own script plus a test driver appended to it
+# (CSP hash recomputed): filter by text, then sort a column
+python3 - "$T/report.html" "$T/func.html" <<'PY'
+import base64, hashlib, re, sys
+html = open(sys.argv[1], encoding="utf-8").read()
+m = re.search(r"<script>(.*?)</script>", html, re.S)
+drv = ("(function(){var d=document,q=d.getElementById('q');q.value='rogue-host';"
+       "q.dispatchEvent(new Event('input'));setTimeout(function(){"
+       "var vis=[].filter.call(d.querySelectorAll('div.grp tbody tr'),function(r){return !r.hidden;}).length;"
+       "d.body.setAttribute('data-filtered',String(vis));"
+       "d.querySelector('div.grp[data-sev=high] th:nth-child(3)').click();"
+       "d.body.setAttribute('data-sorted',d.querySelector('div.grp[data-sev=high] tbody tr').cells[2].textContent);"
+       "},600);})();\n")
+js = m.group(1) + drv
+h = base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()
+html = re.sub(r"script-src 'sha256-[^']*'", "script-src 'sha256-%s'" % h, html)
+html = html.replace(m.group(0), "<script>" + js + "</script>")
+open(sys.argv[2], "w", encoding="utf-8").write(html)
+PY
+
 # Everything below runs in a new network namespace: only lo exists.
 cat >"$T/inside.sh" <<'INNER'
 set -u
@@ -77,6 +97,7 @@ run() { # name url extra...
 run dom "file://$T/report.html" --dump-dom
 run shot "file://$T/report.html" --window-size=1280,1600 --screenshot="$T/shot.png"
 run control "file://$T/control.html" --dump-dom
+run func "file://$T/func.html" --dump-dom --virtual-time-budget=5000
 sleep 0.5
 kill "$LPID" 2>/dev/null
 wait "$LPID" 2>/dev/null
@@ -102,6 +123,10 @@ grep -E 'CONSOLE|Uncaught|Refused to' "$T/dom.log" | sed 's/^/# /'
 grep -q 'data-js="ok"' "$T/control.out" && ! grep -q 'data-evil="1"' "$T/control.out" \
 	&& ok "control: injected inline script blocked by the CSP" || nok "control: injected inline script blocked by the CSP"
 grep -qE "Refused to (execute|load)|violates the following Content Security Policy" "$T/control.log" && ok "control: CSP violation reported on the console" || nok "control: CSP violation reported on the console"
+grep -q 'data-filtered="3"' "$T/func.out" && ok "filter 'rogue-host' leaves the 3 rogue-host rows" \
+	|| nok "filter: $(grep -o 'data-filtered="[^"]*"' "$T/func.out")"
+grep -q 'data-sorted="192.0.2.66"' "$T/func.out" && ok "sorting by subject reorders the rows" \
+	|| nok "sort: $(grep -o 'data-sorted="[^"]*"' "$T/func.out")"
 if [ -s "$T/requests.log" ]; then nok "no request reached the listener"; sed 's/^/# /' "$T/requests.log"; else ok "no request reached the listener (report and control)"; fi
 echo "1..$n"
 [ "$fail" -eq 0 ]
