@@ -231,6 +231,7 @@ struct producer {
 	FILE *last;              /* already open stream of the last file */
 	bool compile;
 	const char *origin, *path;
+	const char *display;     /* name of the last file in messages (AXFR: axfr:SERVER/ZONE) */
 	int64_t now;
 	struct imp_run *ir;
 	struct pipe pipe;
@@ -275,6 +276,7 @@ static void *produce(void *arg)
 		if (i + 1 == pr->nfiles) {
 			in = pr->last;
 			close_in = false;
+			c.file = pr->display;
 		} else {
 			in = fopen(pr->files[i], "rb");
 			if (!in) {
@@ -497,6 +499,101 @@ static FILE *zone_compile(const char *origin, const char *path, bool *failed)
 	return out;
 }
 
+/*
+ * Zone transfer through dig(1) (bind9-dnsutils), as the reference notes
+ * recommend over c-ares (no AXFR) — its output is master-file text with
+ * absolute names, one RR per line, which the zone parser reads:
+ *   dig [-k KEYFILE] @SERVER -p PORT ZONE AXFR +onesoa +nocmd +nostats +nocomments
+ * A refused or failed transfer has no SOA; dig says why in a comment line.
+ * SERVER is "host" or "host#port" or "host:port" (IPv4 / name).
+ */
+static int axfr_fetch(const char *server, const char *zone, const char *keyfile, char *tmp,
+		      size_t tmplen)
+{
+	char host[256], port[16] = "53";
+	snprintf(host, sizeof host, "%s", server);
+	char *sep = strchr(host, '#');
+	if (!sep && strchr(host, ':') == strrchr(host, ':'))
+		sep = strchr(host, ':');   /* one colon: host:port (not IPv6) */
+	if (sep) {
+		*sep = '\0';
+		snprintf(port, sizeof port, "%s", sep + 1);
+	}
+	if (access("/usr/bin/dig", X_OK) != 0) {
+		log_warnx("import: --axfr needs dig (bind9-dnsutils)");
+		return EX_UNAVAILABLE;
+	}
+	snprintf(tmp, tmplen, "/tmp/ipdrift-axfr-XXXXXX");
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		log_warn("import: mkstemp");
+		tmp[0] = '\0';
+		return EX_CANTCREAT;
+	}
+	char at[270];
+	snprintf(at, sizeof at, "@%s", host);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fd);
+		return EX_OSERR;
+	}
+	if (pid == 0) {
+		dup2(fd, STDOUT_FILENO);
+		if (keyfile)
+			execl("/usr/bin/dig", "dig", "-k", keyfile, at, "-p", port, zone, "AXFR", "+onesoa",
+			      "+nocmd", "+nostats", "+nocomments", "+time=5", "+tries=1", (char *)NULL);
+		else
+			execl("/usr/bin/dig", "dig", at, "-p", port, zone, "AXFR", "+onesoa", "+nocmd",
+			      "+nostats", "+nocomments", "+time=5", "+tries=1", (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	/* A transfer that produced no SOA failed, whatever dig's exit code.
+	 * The TSIG records dig prints change every time: drop them so the
+	 * digest of an unchanged zone stays the same. */
+	FILE *f = fopen(tmp, "r");
+	char *kept = xasprintf("%s.k", tmp);
+	FILE *w = fopen(kept, "w");
+	bool soa = false;
+	char *line = NULL, why[256] = "no SOA in the answer";
+	size_t cap = 0;
+	while (f && w && getline(&line, &cap, f) >= 0) {
+		if (line[0] == ';') {
+			if (strstr(line, "failed") || strstr(line, "refused") || strstr(line, "timed out"))
+				snprintf(why, sizeof why, "%s", line + strspn(line, "; "));
+			continue;
+		}
+		char o[256], t[16], c[16], ty[16];
+		int k = sscanf(line, "%255s %15s %15s %15s", o, t, c, ty);
+		if (k == 4 && !strcasecmp(ty, "TSIG"))
+			continue;
+		if (k == 4 && !strcasecmp(ty, "SOA"))
+			soa = true;
+		fputs(line, w);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	if (!w || fclose(w) != 0 || rename(kept, tmp) != 0)
+		soa = false;
+	unlink(kept);
+	free(kept);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0 || !soa) {
+		why[strcspn(why, "\n")] = '\0';
+		char *ew = esc_term_dup(why);
+		log_warnx("import: AXFR of %s from %s failed: %s", zone, server, ew);
+		free(ew);
+		unlink(tmp);
+		tmp[0] = '\0';
+		return EX_UNAVAILABLE;
+	}
+	return 0;
+}
+
 static const char *const kinds[] = { "subnets", "ranges", "allocations", "leases", "zone",
 				     "allowlist", NULL };
 
@@ -511,9 +608,11 @@ static int run(struct app *app, int argc, char **argv)
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "now", required_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "axfr", required_argument, NULL, 'a' },
+		{ "key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *format = NULL, *source = NULL, *origin_opt = NULL;
+	const char *format = NULL, *source = NULL, *origin_opt = NULL, *axfr = NULL, *keyfile = NULL;
 	bool keep_going = false, quiet = app->verbosity < 0;
 	int64_t now = (int64_t)time(NULL);
 	struct timespec t0;
@@ -527,6 +626,8 @@ static int run(struct app *app, int argc, char **argv)
 		case 'o': origin_opt = optarg; break;
 		case 'k': keep_going = true; break;
 		case 'q': quiet = true; break;
+		case 'a': axfr = optarg; break;
+		case 'K': keyfile = optarg; break;
 		case 'n': {
 			char *end;
 			errno = 0;
@@ -543,11 +644,31 @@ static int run(struct app *app, int argc, char **argv)
 			return EX_USAGE;
 		}
 	}
+	/* zone --axfr SERVER takes the zone name where FILE would be */
 	if (argc - optind != 2) {
 		app_usage(&cmd_import, stderr);
 		return EX_USAGE;
 	}
 	const char *kind = argv[optind], *path = argv[optind + 1];
+	char axfr_tmp[64] = "";
+	char *axfr_label = NULL;
+	if (axfr) {
+		if (strcmp(kind, "zone") != 0) {
+			log_warnx("import: --axfr is for KIND zone");
+			return EX_USAGE;
+		}
+		int arc = axfr_fetch(axfr, path, keyfile, axfr_tmp, sizeof axfr_tmp);
+		if (arc)
+			return arc;
+		axfr_label = xasprintf("axfr:%s/%s", axfr, path);
+		if (!origin_opt)
+			origin_opt = path;
+		if (!source)
+			source = axfr_label;
+		if (!format)
+			format = "zone";
+		path = axfr_tmp;
+	}
 	bool kind_ok = false;
 	for (size_t i = 0; kinds[i]; i++)
 		kind_ok |= strcmp(kinds[i], kind) == 0;
@@ -609,7 +730,8 @@ static int run(struct app *app, int argc, char **argv)
 				    : origin_from_name(path);
 		compile = zone_needs_compile(path);
 	}
-	const char *fmt_name = compile ? "zone+named-compilezone" : fmt->name;
+	const char *fmt_name = compile ? "zone+named-compilezone" : axfr ? "zone+axfr" : fmt->name;
+	const char *display = axfr_label ? axfr_label : path;
 	char digest[80];
 	int rc = 0;
 	struct db *db = NULL;
@@ -627,7 +749,7 @@ static int run(struct app *app, int argc, char **argv)
 	free(args);
 
 	struct db_inv_source src = {
-		.name = source ? source : path, .kind = kind, .format = fmt_name, .path = path,
+		.name = source ? source : display, .kind = kind, .format = fmt_name, .path = display,
 		.digest = digest, .now = now,
 	};
 	for (size_t i = 0; i < nfiles; i++) {
@@ -645,14 +767,14 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (unchanged) {
 		if (!quiet)
-			printf("%s: %s unchanged (%s, %" PRId64 " rows, source \"%s\")\n", kind, path,
+			printf("%s: %s unchanged (%s, %" PRId64 " rows, source \"%s\")\n", kind, display,
 			       fmt_name, prev_rows, src.name);
 		goto finish;
 	}
 
 	struct producer pr = { .fmt = fmt, .files = files, .nfiles = nfiles, .last = f,
 			       .compile = compile, .origin = origin, .path = path, .now = now,
-			       .ir = &ir };
+			       .ir = &ir, .display = display };
 	pthread_mutex_init(&pr.pipe.mu, NULL);
 	pthread_cond_init(&pr.pipe.cv, NULL);
 	pthread_t th;
@@ -695,7 +817,7 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (fatal_input || (total_bad && !keep_going)) {
 		db_inv_abort(ir.inv);
-		log_warnx("import: %s: %lu bad line%s, nothing imported%s", path, total_bad,
+		log_warnx("import: %s: %lu bad line%s, nothing imported%s", display, total_bad,
 			  total_bad == 1 ? "" : "s",
 			  fatal_input || keep_going ? "" : " (--keep-going imports the good rows)");
 		rc = EX_DATAERR;
@@ -712,7 +834,7 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (!quiet) {
 		printf("%s: imported %" PRId64 " rows from %s (format %s, source \"%s\"; before: %" PRId64
-		       " rows)", kind, rows, path, fmt_name, src.name, prev_rows);
+		       " rows)", kind, rows, display, fmt_name, src.name, prev_rows);
 		if (total_bad)
 			printf("; %lu bad lines skipped", total_bad);
 		if (other)
@@ -734,6 +856,9 @@ finish:
 		db_run_finish(db, run_id, &rs);
 	}
 out:
+	if (axfr_tmp[0])
+		unlink(axfr_tmp);
+	free(axfr_label);
 	if (f)
 		fclose(f);
 	for (size_t i = 0; i < MAX_FILES; i++)
@@ -764,6 +889,10 @@ const struct command cmd_import = {
 		 "                 file name, e.g. db.example.test)\n"
 		 "  --keep-going   import the good rows and list the bad ones\n"
 		 "  --now EPOCH    time used to tell active from expired leases (default: now)\n"
+		 "  --axfr SERVER[#PORT]  zone only: transfer the zone named by FILE with\n"
+		 "                 dig (AXFR) instead of reading a file; source defaults to\n"
+		 "                 axfr:SERVER/ZONE\n"
+		 "  --key KEYFILE  TSIG key file for --axfr (dig -k)\n"
 		 "  --quiet        no summary line\n"
 		 "Kea lease files: FILE.2 and FILE.1 (LFC companions) are read first when present.\n"
 		 "Zone files using $GENERATE are canonicalised with named-compilezone.\n"

@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -345,6 +349,75 @@ static void zone_origin_from_file_name(void **state)
 	assert_int_equal(import("zone", path("db.noorigin"), "--origin", "example.test", NULL), 0);
 }
 
+/* AXFR through dig from a BIND primary on 127.0.0.1 (TSIG-protected
+ * transfers): with the key it imports, again it is unchanged, without the
+ * key it fails with nothing imported. Loopback only; we kill only our pid. */
+static void zone_axfr_with_tsig(void **state)
+{
+	(void)state;
+	if (access("/usr/sbin/named", X_OK) != 0 || access("/usr/bin/dig", X_OK) != 0 ||
+	    access("/usr/sbin/tsig-keygen", X_OK) != 0)
+		skip();
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "/usr/sbin/tsig-keygen -a hmac-sha256 ipam-audit > %s/k.key", dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "cp " FIX "db.example.test %s/", dir);
+	assert_int_equal(system(cmd), 0);
+	int port = 20000 + (int)(getpid() % 20000);
+	char conf[2048];
+	snprintf(conf, sizeof conf,
+		 "include \"%s/k.key\";\n"
+		 "options { directory \"%s\"; pid-file \"named.pid\"; session-keyfile none;"
+		 " listen-on port %d { 127.0.0.1; }; listen-on-v6 { none; }; recursion no; notify no;"
+		 " dnssec-validation no; allow-query { 127.0.0.1; }; allow-transfer { key ipam-audit; }; };\n"
+		 "controls { };\n"
+		 "zone \"example.test\" { type primary; file \"db.example.test\"; };\n",
+		 dir, dir, port);
+	write_file("named.conf", conf);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execl("/usr/sbin/named", "named", "-g", "-c", path("named.conf"), "-u", "root", (char *)NULL);
+		_exit(127);
+	}
+	char server[64], key[128];
+	snprintf(server, sizeof server, "127.0.0.1#%d", port);
+	snprintf(key, sizeof key, "%s/k.key", dir);
+	int rc = -1;
+	for (int i = 0; i < 50; i++) {  /* wait up to 5 s for named */
+		snprintf(cmd, sizeof cmd, "/usr/bin/dig +short +time=1 +tries=1 @127.0.0.1 -p %d example.test SOA"
+					  " 2>/dev/null | grep -q hostmaster", port);
+		if (system(cmd) == 0) {
+			rc = 0;
+			break;
+		}
+		usleep(100000);
+	}
+	if (rc == 0) {
+		rc = import("zone", "example.test", "--axfr", server, "--key", key, "--source", "ax", NULL);
+		if (rc == 0) {
+			rc = count("ax", INV_DNS) == 10 ? 0 : 100;
+			if (!rc)
+				rc = import("zone", "example.test", "--axfr", server, "--key", key, "--source", "ax", NULL);
+			if (!rc)
+				rc = count("ax", INV_DNS) == 10 ? 0 : 101;
+			if (!rc)
+				rc = import("zone", "example.test", "--axfr", server, "--source", "nokey", NULL) == EX_UNAVAILABLE ? 0 : 102;
+			if (!rc)
+				rc = strstr(errbuf, "AXFR of example.test from") ? 0 : 103;
+		}
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	if (rc == -1)
+		skip();  /* named did not come up (e.g. not allowed to run here) */
+	assert_int_equal(rc, 0);
+	assert_true(count("nokey", INV_DNS) <= 0);
+}
+
 static void zone_generate_via_named_compilezone(void **state)
 {
 	(void)state;
@@ -372,6 +445,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(lab_fixtures_import_cleanly, setup, teardown),
 		cmocka_unit_test_setup_teardown(zone_origin_from_file_name, setup, teardown),
 		cmocka_unit_test_setup_teardown(zone_generate_via_named_compilezone, setup, teardown),
+		cmocka_unit_test_setup_teardown(zone_axfr_with_tsig, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
