@@ -59,6 +59,7 @@ struct runctx {
 	int life[2];         /* pipe: the run holds life[1] open and never writes */
 	pid_t parent_pid;
 	bool skip[ST_MAX];
+	bool dry;            /* --dry-run: print the stages as command lines */
 	const char *fail_on;
 	struct result *res;
 	size_t nres;
@@ -124,7 +125,10 @@ static void add_parent(struct runctx *r, struct strv *av, const struct command *
 {
 	if (documents(cmd, "--parent-run")) {
 		char id[32];
-		snprintf(id, sizeof id, "%lld", (long long)r->app->parent_run);
+		if (r->dry)
+			snprintf(id, sizeof id, "RUN");
+		else
+			snprintf(id, sizeof id, "%lld", (long long)r->app->parent_run);
 		strv_push(av, "--parent-run");
 		strv_push(av, id);
 	}
@@ -134,9 +138,12 @@ static void add_parent(struct runctx *r, struct strv *av, const struct command *
  * between would otherwise be "the newest"). */
 static void add_run_id(struct runctx *r, struct strv *av, const struct command *cmd)
 {
-	if (r->audit_run > 0 && documents(cmd, "--run")) {
+	if ((r->audit_run > 0 || r->dry) && documents(cmd, "--run")) {
 		char id[32];
-		snprintf(id, sizeof id, "%lld", (long long)r->audit_run);
+		if (r->dry)
+			snprintf(id, sizeof id, "AUDIT");
+		else
+			snprintf(id, sizeof id, "%lld", (long long)r->audit_run);
 		strv_push(av, "--run");
 		strv_push(av, id);
 	}
@@ -265,6 +272,35 @@ static void settle(struct runctx *r, struct result *x, int rc, long t0)
 	}
 }
 
+/* --dry-run: one shell-quoted command line per stage on stdout. */
+static void print_argv(const struct strv *av, const char *suffix)
+{
+	fputs("ipdrift", stdout);
+	for (size_t i = 0; i < av->n; i++) {
+		const char *a = av->v[i];
+		bool plain = *a != '\0';
+		for (const char *c = a; *c && plain; c++)
+			plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+				(*c >= '0' && *c <= '9') || strchr("_./:@%+=,-[]", *c);
+		putchar(' ');
+		if (plain) {
+			fputs(a, stdout);
+			continue;
+		}
+		putchar('\'');
+		for (const char *c = a; *c; c++) {
+			if (*c == '\'')
+				fputs("'\\''", stdout);
+			else if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				printf("\\x%02x", (unsigned char)*c); /* not reachable: config rejects controls */
+			else
+				putchar(*c);
+		}
+		putchar('\'');
+	}
+	puts(suffix);
+}
+
 /* -v shows each stage as the command line it amounts to. */
 static void log_argv(const struct strv *av)
 {
@@ -299,6 +335,13 @@ static void stage(struct runctx *r, enum stage s, const char *what, const struct
 	struct result *x = add_result(r, s, what);
 	if (got_signal) {
 		x->status = "interrupted";
+		strv_free(av);
+		return;
+	}
+	if (r->dry) {
+		print_argv(av, "");
+		x->status = "planned";
+		x->rc = 0;
 		strv_free(av);
 		return;
 	}
@@ -381,6 +424,13 @@ static pid_t start_listen(struct runctx *r, size_t *xi, long *t0)
 	*xi = r->nres;
 	add_result(r, ST_LISTEN, sbuf_str(&what));
 	sbuf_free(&what);
+	if (r->dry) {
+		print_argv(&av, " &");
+		r->res[*xi].status = "planned";
+		r->res[*xi].rc = 0;
+		strv_free(&av);
+		return 0;
+	}
 	log_argv(&av);
 	*t0 = now_ms();
 	pid_t pid = spawn(r, &cmd_listen, &av);
@@ -440,6 +490,8 @@ static void do_wire(struct runctx *r)
 	}
 	if (!r->skip[ST_SWEEP])
 		do_sweeps(r);
+	if (r->dry && listen)
+		puts("wait");
 	if (lpid > 0) {
 		int rc = reap(lpid);
 		children[1] = 0;
@@ -542,7 +594,7 @@ static void do_audit(struct runctx *r)
 /* Output paths may hold strftime(3) conversions (report-%Y%m%d.html). The
  * directory is created (one level, 0750) when missing: StateDirectory= makes
  * /var/lib/ipdrift, not its reports/ subdirectory. */
-static char *out_path(const char *tmpl, time_t t)
+static char *out_path(const char *tmpl, time_t t, bool create_dir)
 {
 	char buf[4096];
 	struct tm tm;
@@ -550,7 +602,7 @@ static char *out_path(const char *tmpl, time_t t)
 	size_t n = strchr(tmpl, '%') ? strftime(buf, sizeof buf, tmpl, &tm) : 0;
 	char *p = n ? xstrdup(buf) : xstrdup(tmpl);
 	char *slash = strrchr(p, '/');
-	if (slash && slash != p) {
+	if (create_dir && slash && slash != p) {
 		*slash = '\0';
 		if (mkdir(p, 0750) != 0 && errno != EEXIST)
 			log_warn("cannot create %s", p);
@@ -563,7 +615,7 @@ static void do_reports(struct runctx *r, time_t t)
 {
 	for (size_t i = 0; i < r->cfg->nreports; i++) {
 		const struct cfg_output *o = &r->cfg->reports[i];
-		char *path = out_path(o->path, t);
+		char *path = out_path(o->path, t, !r->dry);
 		struct strv av = { 0 };
 		strv_push(&av, "report");
 		add_opt(&av, &cmd_report, "--format", o->format);
@@ -582,7 +634,7 @@ static void do_fix(struct runctx *r, time_t t)
 {
 	struct config *c = r->cfg;
 	if (c->nsupdate) {
-		char *path = out_path(c->nsupdate, t);
+		char *path = out_path(c->nsupdate, t, !r->dry);
 		struct strv av = { 0 };
 		strv_push(&av, "fix");
 		add_opt(&av, &cmd_fix, "--nsupdate", NULL);
@@ -600,7 +652,7 @@ static void do_fix(struct runctx *r, time_t t)
 		free(path);
 	}
 	if (c->ipam_csv) {
-		char *path = out_path(c->ipam_csv, t);
+		char *path = out_path(c->ipam_csv, t, !r->dry);
 		struct strv av = { 0 };
 		strv_push(&av, "fix");
 		add_opt(&av, &cmd_fix, "--ipam-csv", path);
@@ -705,6 +757,32 @@ static int load_config(const char *path, struct config **cfg)
 	return n;
 }
 
+/* The pipeline as it would run now, one command per line; touches nothing
+ * (no lock, no store, no directories). */
+static int dry_run(struct runctx *r)
+{
+	printf("# ipdrift run: configuration %s, database %s\n", r->cfg->file, r->app->db_path);
+	time_t started = time(NULL);
+	if (!r->skip[ST_IMPORT])
+		do_import(r);
+	do_wire(r);
+	if (!r->skip[ST_RESOLVE])
+		do_resolve(r);
+	if (!r->skip[ST_AUDIT]) {
+		if (!r->skip[ST_SUPPRESS])
+			do_suppress(r);
+		do_audit(r);
+	}
+	if (!r->skip[ST_REPORT])
+		do_reports(r, started);
+	if (!r->skip[ST_FIX])
+		do_fix(r, started);
+	for (size_t i = 0; i < r->nres; i++)
+		free(r->res[i].what);
+	free(r->res);
+	return 0;
+}
+
 static int run(struct app *app, int argc, char **argv)
 {
 	if (app_want_help(&cmd_run, argc, argv))
@@ -714,13 +792,14 @@ static int run(struct app *app, int argc, char **argv)
 		{ "wait", no_argument, NULL, 'w' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "skip", required_argument, NULL, 's' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid(), .life = { -1, -1 },
 			    .audit_run = -1 };
 	const char *fail_on = NULL;
 	bool wait = false;
-	int c;
+	int c, rc;
 	while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -732,6 +811,7 @@ static int run(struct app *app, int argc, char **argv)
 			fail_on = optarg;
 			break;
 		case 'w': wait = true; break;
+		case 'n': r.dry = true; break;
 		case 'q':
 			app->verbosity = -1;
 			log_set_level(LOG_LVL_ERR);
@@ -756,10 +836,15 @@ static int run(struct app *app, int argc, char **argv)
 	r.fail_on = fail_on ? fail_on : cfg->fail_on;
 	if (!app->db_explicit && cfg->database)
 		app->db_path = cfg->database;
+	if (r.dry) {
+		rc = dry_run(&r);
+		config_free(cfg);
+		return rc;
+	}
 
 	struct lock lk;
 	char *lpath = cfg->lock ? xstrdup(cfg->lock) : lock_path_for_db(app->db_path);
-	int rc = lock_take(&lk, lpath, wait);
+	rc = lock_take(&lk, lpath, wait);
 	free(lpath);
 	if (rc) {
 		config_free(cfg);
@@ -888,7 +973,7 @@ const struct command cmd_run = {
 	.name = "run",
 	.summary = "scheduled audit: import, sweep+listen, resolve, audit, report, fix",
 	.usage = "usage: ipdrift [--config FILE] [--db PATH] run [--fail-on SEVERITY] [--wait]\n"
-		 "                      [--quiet] [--skip STAGE[,STAGE...]]\n"
+		 "                      [--quiet] [--skip STAGE[,STAGE...]] [--dry-run]\n"
 		 "\nRuns the whole pipeline from the configuration file (default\n"
 		 CONFIG_DEFAULT_PATH ", see ipdrift.conf(5)) as one recorded run:\n"
 		 "import each source, sweep each segment while listening for the window,\n"
@@ -903,6 +988,9 @@ const struct command cmd_run = {
 		 "  -q, --quiet     errors only\n"
 		 "  --skip STAGES   leave out stages: import suppress sweep listen resolve\n"
 		 "                  audit report fix\n"
+		 "  --dry-run       print the stages as command lines (listen runs in the\n"
+		 "                  background during the sweeps: `&` ... `wait`); touches\n"
+		 "                  nothing: no lock, no database, no directories\n"
 		 "Exit: 0 ok, 1 --fail-on matched, 75 another run holds the lock (or this run\n"
 		 "was interrupted), 78 configuration error, else the first failed stage's\n"
 		 "(e.g. 77 sweep without CAP_NET_RAW, 75 resolve when no DNS server answered).\n",

@@ -866,6 +866,8 @@ static void check_whole(struct parser *p)
 		if (s->rate && s->bandwidth)
 			diag(p, s->line, "segment \"%s\": rate and bandwidth both given (one pacing)",
 			     s->name);
+		if (s->ipv6 == 0 && s->targets6.n)
+			diag(p, s->line, "segment \"%s\": targets6 given but ipv6 = no", s->name);
 		if (s->ipv4 == 0 && s->targets.n)
 			diag(p, s->line, "segment \"%s\": targets given but ipv4 = no", s->name);
 	}

@@ -31,6 +31,23 @@ for conf in *.conf; do
 	fi
 done
 
+# `run --dry-run` plans: *.plan is the expected command list for the .conf of
+# the same name (no strftime paths in those, so the plan is date-free).
+for plan in *.plan; do
+	[ -f "$plan" ] || continue
+	name=${plan%.plan}
+	out=$(env -u IPDRIFT_DB "$bin" --config "$name.conf" run --dry-run 2>&1; echo "exit $?")
+	if [ "${UPDATE:-}" = 1 ]; then
+		printf '%s\n' "$out" >"$plan"
+	fi
+	if diff -u "$plan" <(printf '%s\n' "$out") >/dev/null; then
+		ok "run --dry-run $name.conf"
+	else
+		nok "run --dry-run $name.conf"
+		diff -u "$plan" <(printf '%s\n' "$out") | sed 's/^/# /'
+	fi
+done
+
 out=$("$bin" --config no-such.conf --check-config 2>&1)
 rc=$?
 if [ $rc -eq 78 ] && [ "$out" = "$(printf 'no-such.conf: No such file or directory\nno-such.conf: 1 error')" ]; then
