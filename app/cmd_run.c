@@ -374,9 +374,14 @@ static void do_import(struct runctx *r)
 			add_opt(&av, &cmd_import, "--source", im->source);
 		if (im->origin)
 			add_opt(&av, &cmd_import, "--origin", im->origin);
+		if (im->axfr)
+			add_opt(&av, &cmd_import, "--axfr", im->axfr);
+		if (im->key)
+			add_opt(&av, &cmd_import, "--key", im->key);
 		add_quiet(r, &av, &cmd_import);
 		add_parent(r, &av, &cmd_import);
-		char *what = xasprintf("%s %s", im->kind, im->path);
+		char *what = im->axfr ? xasprintf("%s %s axfr %s", im->kind, im->path, im->axfr)
+				      : xasprintf("%s %s", im->kind, im->path);
 		stage(r, ST_IMPORT, what, &cmd_import, &av);
 		free(what);
 	}

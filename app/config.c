@@ -629,7 +629,8 @@ static bool is_list(enum vtype t)
 	       t == V_PREFIXES || t == V_ASNS || t == V_RULES || t == V_RULESEVS;
 }
 
-/* [import] KIND = PATH [FORMAT] [source=NAME] [origin=ZONE] */
+/* [import] KIND = PATH [FORMAT] [source=NAME] [origin=ZONE]
+ *          zone = ZONE axfr=SERVER[#PORT] [key=KEYFILE] [source=NAME] */
 static void import_line(struct parser *p, const char *key, char *v)
 {
 	char *tok[8];
@@ -648,7 +649,8 @@ static void import_line(struct parser *p, const char *key, char *v)
 		return;
 	}
 	struct cfg_import im = { .line = p->line };
-	bool ok = check_path_token(p, key, tok[0]);
+	char *keyfile = NULL; /* as written, for the unreadable warning */
+	bool ok = true;
 	for (size_t i = 1; i < n && ok; i++) {
 		char *eq = strchr(tok[i], '=');
 		if (!eq) {
@@ -666,27 +668,77 @@ static void import_line(struct parser *p, const char *key, char *v)
 		*eq = '\0';
 		const char *val = eq + 1;
 		char **dst = strcmp(tok[i], "source") == 0 ? &im.source
-			   : strcmp(tok[i], "origin") == 0 ? &im.origin : NULL;
+			   : strcmp(tok[i], "origin") == 0 ? &im.origin
+			   : strcmp(tok[i], "axfr") == 0 ? &im.axfr
+			   : strcmp(tok[i], "key") == 0 ? &im.key : NULL;
 		if (!dst) {
-			diag(p, p->line, "%s: unknown option \"%s\" (source=NAME, origin=ZONE)", key, tok[i]);
+			diag(p, p->line, "%s: unknown option \"%s\" (source=NAME, origin=ZONE,"
+			     " axfr=SERVER[#PORT], key=KEYFILE)", key, tok[i]);
 			ok = false;
 		} else if (*dst) {
 			diag(p, p->line, "%s: %s given twice", key, tok[i]);
 			ok = false;
+		} else if (dst != &im.source && strcmp(key, "zone") != 0) {
+			diag(p, p->line, "%s: %s= applies to zones only", key, tok[i]);
+			ok = false;
+		} else if (dst == &im.key) {
+			if (check_path_token(p, "key", val)) {
+				im.key = resolve_path(p, val);
+				keyfile = xstrdup(val);
+			} else {
+				ok = false;
+			}
+		} else if (dst == &im.axfr) {
+			char host[300];
+			const char *hash = strchr(val, '#');
+			size_t hl = hash ? (size_t)(hash - val) : strlen(val);
+			struct ipd_ip ip;
+			bool good = hl > 0 && hl < sizeof host && (!hash || valid_port(hash + 1));
+			if (good) {
+				memcpy(host, val, hl);
+				host[hl] = '\0';
+				good = ipd_ip_parse(host, &ip) || valid_domain(host);
+			}
+			if (!good) {
+				diag(p, p->line, "%s: axfr=%s: expected SERVER[#PORT]", key, val);
+				ok = false;
+			} else {
+				im.axfr = xstrdup(val);
+			}
 		} else if (!*val || !valid_word(val, 255)) {
 			diag(p, p->line, "%s: invalid %s \"%s\"", key, tok[i], val);
-			ok = false;
-		} else if (dst == &im.origin && strcmp(key, "zone") != 0) {
-			diag(p, p->line, "%s: origin= applies to zone files only", key);
 			ok = false;
 		} else {
 			*dst = xstrdup(val);
 		}
 	}
+	if (ok && im.key && !im.axfr) {
+		diag(p, p->line, "%s: key= needs axfr=", key);
+		ok = false;
+	}
+	if (ok && im.axfr) {
+		/* the first word names the zone to transfer, not a file */
+		if (!valid_domain(tok[0])) {
+			diag(p, p->line, "%s: \"%s\" is not a zone name (axfr=)", key, tok[0]);
+			ok = false;
+		} else if (im.origin) {
+			diag(p, p->line, "%s: origin= is for zone files; with axfr= the zone is"
+			     " the first word", key);
+			ok = false;
+		}
+	} else if (ok) {
+		ok = check_path_token(p, key, tok[0]);
+	}
 	if (ok) {
 		im.kind = xstrdup(key);
-		im.path = resolve_path(p, tok[0]);
-		warn_unreadable(p, key, tok[0], im.path);
+		if (im.axfr) {
+			im.path = xstrdup(tok[0]);
+			if (keyfile)
+				warn_unreadable(p, "key", keyfile, im.key);
+		} else {
+			im.path = resolve_path(p, tok[0]);
+			warn_unreadable(p, key, tok[0], im.path);
+		}
 		p->cfg->imports = xreallocarray(p->cfg->imports, p->cfg->nimports + 1,
 						sizeof *p->cfg->imports);
 		p->cfg->imports[p->cfg->nimports++] = im;
@@ -694,7 +746,10 @@ static void import_line(struct parser *p, const char *key, char *v)
 		free(im.format);
 		free(im.source);
 		free(im.origin);
+		free(im.axfr);
+		free(im.key);
 	}
+	free(keyfile);
 }
 
 /* [report] FORMAT = PATH */
@@ -988,6 +1043,8 @@ void config_free(struct config *c)
 		free(c->imports[i].format);
 		free(c->imports[i].source);
 		free(c->imports[i].origin);
+		free(c->imports[i].axfr);
+		free(c->imports[i].key);
 	}
 	free(c->imports);
 	free(c->suppressions);

@@ -41,6 +41,8 @@ struct cfg_import {
 	char *format; /* NULL = detected */
 	char *source; /* NULL = the file name */
 	char *origin; /* zone files only */
+	char *axfr;   /* zone by AXFR from SERVER[#PORT]: path is then the zone name */
+	char *key;    /* TSIG key file for axfr */
 	int line;
 };
 
