@@ -14,6 +14,7 @@ iproute2 iputils-ping iputils-arping ndisc6 procps psmisc
 libmaxmind-db-writer-perl mmdb-bin
 arp-scan nmap tcpdump arpwatch dnsperf bc
 dnsmasq-base isc-dhcp-client
+groff-base man-db systemd
 chromium
 "
 

@@ -76,6 +76,16 @@ else
 	nok "journald prefixes (rc=$rc)"; sed 's/^/# /' "$tmp/j"
 fi
 
+# --syslog: the diagnostics go to syslog, not to the terminal (cron mails
+# only the summary).
+"$bin" --syslog --db "$tmp/x.db" --config bad-syntax.conf run >"$tmp/s.out" 2>"$tmp/s.err"
+rc=$?
+if [ $rc -eq 78 ] && [ ! -s "$tmp/s.err" ] && [ ! -s "$tmp/s.out" ]; then
+	ok "--syslog: configuration errors go to syslog, nothing on stderr"
+else
+	nok "--syslog (rc=$rc)"; sed 's/^/# /' "$tmp/s.err"
+fi
+
 # The shipped example is valid (warnings for input files absent here are fine).
 out=$("$bin" --config "$top/scripts/ipdrift.conf.example" --check-config 2>&1)
 rc=$?
