@@ -14,6 +14,7 @@
 #include <linux/if_packet.h>
 #include <math.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -196,6 +197,17 @@ static int add_alloc6(void *arg, const struct ipd_ip *ip)
 {
 	sweep_targets_add(arg, ip, ip, 1);
 	return 0;
+}
+
+/* The vendor registry takes tens of milliseconds to read: read it on another
+ * core while the sweep runs, instead of after it. */
+static void *oui_preload(void *arg)
+{
+	(void)arg;
+	struct oui_db *db = oui_default();
+	if (db)
+		oui_load(db);
+	return NULL;
 }
 
 /* ---- progress bar ---- */
@@ -563,6 +575,13 @@ static int run(struct app *app, int argc, char **argv)
 		}
 	}
 	t.echo_all_nodes = !o.no6 && ifi.has_ll6;
+	if (!ifi.has_ll6 && t.n_v6 > 0) {
+		/* an NS from :: is answered to ff02::1, which the capture (our MAC
+		 * only) does not take: without a link-local there is no IPv6 sweep */
+		log_warnx("%s has no IPv6 link-local address: %zu IPv6 targets skipped", ifi.name,
+			  t.n_v6);
+		t.n_v6 = 0;
+	}
 	sweep_targets_finish(&t);
 	if (sweep_targets_count(&t) == 0 && !t.echo_all_nodes) {
 		log_warnx("nothing to probe: give targets, or an interface with an IPv4 prefix");
@@ -670,8 +689,12 @@ static int run(struct app *app, int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 
 	int64_t t_sweep = pace_now_ns();
+	pthread_t oui_thread;
+	bool oui_started = wire && pthread_create(&oui_thread, NULL, oui_preload, NULL) == 0;
 	s = sweep_new(&cfg, &t);
 	int srun = sweep_run(s);
+	if (oui_started)
+		pthread_join(oui_thread, NULL);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (bar.on)

@@ -43,7 +43,9 @@ struct sweep_rx *sweep_rx_open(const char *iface, const struct ipd_mac *mac, int
 	pcap_set_snaplen(p, 256);
 	pcap_set_promisc(p, 0);
 	pcap_set_immediate_mode(p, 1);
-	pcap_set_buffer_size(p, 32 << 20);
+	/* 8 MB holds ~60k reply frames (a fully populated /16) even if nothing
+	 * were read; the engine drains it between send batches. */
+	pcap_set_buffer_size(p, 8 << 20);
 	int rc = pcap_activate(p);
 	if (rc < 0) {
 		log_warnx("pcap_activate %s: %s", iface, pcap_geterr(p));
