@@ -176,7 +176,7 @@ zone "100.51.198.in-addr.arpa" { type primary; file "db.198.51.100"; };
 zone "0.8.e.f.ip6.arpa" { type primary; file "db.fe80"; };
 EOF
 	# Without -f/-g named daemonizes and writes the pid file itself.
-	nsx ns1 named -c "$d/named.conf" -n 2 2>>"$d/named.stderr" || true
+	nsx ns1 named -c "$d/named.conf" -n 2 2>>"$d/named.stderr" 9>&- || true
 	local n
 	for n in $(seq 50); do
 		if nsx scan dig +time=1 +tries=1 +short @"$DNS4" example.test SOA >/dev/null 2>&1 &&
@@ -195,7 +195,7 @@ start_dnsmasq() {
 	nsx "$ns" dnsmasq --conf-file=/dev/null --port=0 --no-resolv --no-hosts \
 		--interface=eth0 --bind-interfaces --user=root --group=root \
 		--pid-file="$STATE/pids/$name.pid" --log-facility="$STATE/$name.log" \
-		--dhcp-leasefile="$STATE/$name.leases" "$@"
+		--dhcp-leasefile="$STATE/$name.leases" "$@" 9>&-
 	local n
 	for n in $(seq 30); do
 		pid_ok "$name" dnsmasq && return 0
@@ -400,9 +400,17 @@ cmd_trigger() {
 	fi
 }
 
+# up/down of one prefix never overlap (two tests starting the same lab).
+lock() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	mkdir -p "$(dirname "$STATE")"
+	exec 9>"$STATE.lock"
+	flock -w 120 9 || die "another up/down of lab $P holds $STATE.lock"
+}
+
 case ${1:-} in
-up) cmd_up ;;
-down) cmd_down ;;
+up) lock; cmd_up ;;
+down) lock; cmd_down; rm -f "$STATE.lock" ;;
 status) cmd_status ;;
 env) cmd_env ;;
 trigger) cmd_trigger ;;
