@@ -112,7 +112,7 @@ else
 		"[ \$(tcpdump -nn -e -r $TMP/vlan.pcap 2>/dev/null | grep -c 'vlan 10.*Request who-has 192.0.2.[0-7] tell 192.0.2.1') = 8 ]"
 fi
 
-setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN" --db "$TMP/dry.db" sweep -i lo --dry-run 198.51.100.0/30 --target6 2001:db8::1 >"$TMP/dry" 2>&1
+ip netns exec "$P-scan" setpriv --reuid=nobody --regid=nogroup --clear-groups "$BIN" --db "$TMP/dry.db" sweep -i eth0 --dry-run 198.51.100.0/30 --target6 2001:db8::1 >"$TMP/dry" 2>&1
 check "--dry-run without privileges prints the probes" \
 	"[ \$(grep -c 'arp request who-has 198.51.100' $TMP/dry) = 4 ] && grep -q 'neighbor solicitation, who has 2001:db8::1' $TMP/dry"
 sw --write-pcap "$TMP/probes.pcap" -q 198.51.100.0/28 --target6 2001:db8:5::11 >/dev/null 2>&1
