@@ -45,6 +45,7 @@ if [ ! -s "$F" ]; then
 	echo "generating $F ($FRAMES frames)"
 	"$TOOLS/gen_bench_pcap" "$F.tmp" "$FRAMES" 50000 && mv "$F.tmp" "$F" || exit 1
 fi
+F=$(realpath "$F")   # arpwatch chdirs to its data directory before opening -r
 size=$(stat -c %s "$F")
 echo "capture: $F, $FRAMES frames, $((size / 1048576)) MiB; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 cat "$F" >/dev/null   # page cache: every tool reads from memory
@@ -112,6 +113,7 @@ if command -v arpwatch >/dev/null && [ "$(id -u)" = 0 ]; then
 	if [ $rc -eq 124 ]; then
 		echo "arpwatch -r: did not finish within $ARPWATCH_TIMEOUT s (> $(echo "scale=0; $ARPWATCH_TIMEOUT / $FLOOR_W" | bc)x floor)"
 	else
+		[ $rc -ne 0 ] && echo "arpwatch exited $rc: $(head -3 "$TMP/aw/out")"
 		row "arpwatch -r (netns)" "$W" "$C" "$M"
 		echo "    arpwatch stations: $(wc -l <"$TMP/aw/arp.dat") (it ignores 802.1Q-tagged ARP)"
 	fi

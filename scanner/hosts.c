@@ -34,30 +34,32 @@ uint64_t hosts_hash(const struct ipd_ip *ip, int vlan)
 	return fmix64(a ^ fmix64(b ^ ((uint64_t)(uint32_t)vlan << 32 | 0x9e3779b9u)));
 }
 
-/* Zeroed, 2 MB aligned, and transparent huge pages asked for when large:
- * lookups are random over megabytes, and TLB misses cost as much as the
- * cache misses themselves. */
-static void *big_calloc(size_t n, size_t size)
+/* Large tables come straight from mmap (already zero: no memset, no double
+ * clearing) with transparent huge pages asked for: lookups are random over
+ * megabytes, and TLB misses cost as much as the cache misses themselves. */
+#define BIG (1u << 21)
+
+static void *table_alloc(size_t n)
 {
-	size_t bytes = n * size;
-	if (size && bytes / size != n)
-		abort();
-	if (bytes < (1u << 21)) {
-		void *p = NULL;
-		if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0)
-			abort();
-		memset(p, 0, bytes);
-		return p;
-	}
-	void *p = NULL;
-	size_t rounded = (bytes + (1u << 21) - 1) & ~(size_t)((1u << 21) - 1);
-	if (posix_memalign(&p, 1u << 21, rounded) != 0)
+	size_t bytes = n * sizeof(struct host);
+	if (bytes < BIG)
+		return xcalloc(n, sizeof(struct host));
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
 		abort();
 #ifdef MADV_HUGEPAGE
-	madvise(p, rounded, MADV_HUGEPAGE);
+	madvise(p, bytes, MADV_HUGEPAGE);
 #endif
-	memset(p, 0, rounded);
 	return p;
+}
+
+static void table_free(struct host *t, size_t n)
+{
+	size_t bytes = n * sizeof(struct host);
+	if (bytes < BIG)
+		free(t);
+	else
+		munmap(t, bytes);
 }
 
 struct hosts *hosts_new(size_t hint)
@@ -66,7 +68,7 @@ struct hosts *hosts_new(size_t hint)
 	size_t ns = 64;
 	while (ns < hint * 2)
 		ns <<= 1;
-	h->t = big_calloc(ns, sizeof *h->t);
+	h->t = table_alloc(ns);
 	h->mask = ns - 1;
 	return h;
 }
@@ -78,7 +80,7 @@ void hosts_free(struct hosts *h)
 	for (size_t i = 0; i <= h->mask; i++)
 		if (h->t[i].flags & HOST_USED)
 			free(h->t[i].extra);
-	free(h->t);
+	table_free(h->t, h->mask + 1);
 	free(h);
 }
 
@@ -90,7 +92,7 @@ static inline bool key_eq(const struct host *e, const struct ipd_ip *ip, int vla
 static void rehash(struct hosts *h)
 {
 	size_t ns = (h->mask + 1) * 2;
-	struct host *t = big_calloc(ns, sizeof *t);
+	struct host *t = table_alloc(ns);
 	for (size_t i = 0; i <= h->mask; i++) {
 		const struct host *e = &h->t[i];
 		if (!(e->flags & HOST_USED))
@@ -100,7 +102,7 @@ static void rehash(struct hosts *h)
 			j = (j + 1) & (ns - 1);
 		t[j] = *e;
 	}
-	free(h->t);
+	table_free(h->t, h->mask + 1);
 	h->t = t;
 	h->mask = ns - 1;
 }
