@@ -411,6 +411,7 @@ static int run(struct app *app, int argc, char **argv)
 	int64_t elapsed = mono_ms() - t0;
 
 	/* 4. Flush everything, then report. */
+	int64_t t1 = mono_ms();
 	enum ipd_status st = passive_flush(pv);
 	if (json)
 		passive_totals_sorted(pv, print_obs, &l);
@@ -422,6 +423,8 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (st == IPD_OK && l.cnt.stop != IPD_OK)
 		st = l.cnt.stop;
+	log_info("listen: capture %.3f s, observation flush and commit %.3f s",
+		 (double)elapsed / 1000.0, (double)(mono_ms() - t1) / 1000.0);
 	struct capture_stats cs;
 	capture_get_stats(cap, &cs);
 	struct passive_stats ps;
@@ -479,8 +482,11 @@ done:
 		db_writer_close(l.w);
 	passive_free(pv);
 	capture_free(cap);
-	if (db)
+	if (db) {
+		int64_t t2 = mono_ms();
 		db_close(db);
+		log_info("listen: store closed (WAL checkpoint) in %.3f s", (double)(mono_ms() - t2) / 1000.0);
+	}
 	sbuf_free(&l.line);
 	return rc;
 }
