@@ -39,9 +39,9 @@
 #include "lock.h"
 
 enum stage { ST_IMPORT, ST_SUPPRESS, ST_SWEEP, ST_LISTEN, ST_RESOLVE, ST_AUDIT, ST_REPORT, ST_FIX,
-	     ST_MAX };
+	     ST_PRUNE, ST_MAX };
 static const char *const stage_names[ST_MAX] = {
-	"import", "suppress", "sweep", "listen", "resolve", "audit", "report", "fix",
+	"import", "suppress", "sweep", "listen", "resolve", "audit", "report", "fix", "prune",
 };
 
 struct result {
@@ -672,6 +672,46 @@ static void do_fix(struct runctx *r, time_t t)
 	}
 }
 
+/* Retention at the end of the run, in this process: `ipdrift prune` would
+ * take the run lock we hold. The newest data (this run's) is never older
+ * than the cut-off, and findings keep their runs (db_prune). */
+static void do_prune(struct runctx *r)
+{
+	char *what = xasprintf("older than %d days%s", r->cfg->prune_days,
+			       r->cfg->prune_vacuum == 1 ? ", vacuum" : "");
+	struct result *x = add_result(r, ST_PRUNE, what);
+	free(what);
+	if (r->dry) {
+		printf("ipdrift prune --older-than %d%s\n", r->cfg->prune_days,
+		       r->cfg->prune_vacuum == 1 ? " --vacuum" : "");
+		x->status = "planned";
+		x->rc = 0;
+		return;
+	}
+	long t0 = now_ms();
+	struct db *db;
+	int rc = app_open_db(r->app, 0, &db);
+	if (rc == 0) {
+		struct db_prune_counts n;
+		int64_t before = (int64_t)time(NULL) - (int64_t)r->cfg->prune_days * 86400;
+		if (db_prune(db, before, false, &n) != IPD_OK) {
+			log_warnx("prune: %s", db_errmsg(db));
+			rc = EX_SOFTWARE;
+		} else {
+			log_info("prune: deleted %lld observations, %lld answers, %lld events,"
+				 " %lld coverage rows, %lld runs",
+				 (long long)n.observations, (long long)n.dns_answers,
+				 (long long)n.events, (long long)n.coverage, (long long)n.runs);
+			if (r->cfg->prune_vacuum == 1 && db_vacuum(db) != IPD_OK) {
+				log_warnx("prune: vacuum: %s", db_errmsg(db));
+				rc = EX_IOERR;
+			}
+		}
+		db_close(db);
+	}
+	settle(r, x, rc, t0);
+}
+
 static bool parse_skip(struct runctx *r, const char *arg)
 {
 	char *copy = xstrdup(arg), *save = NULL;
@@ -782,6 +822,8 @@ static int dry_run(struct runctx *r)
 		do_reports(r, started);
 	if (!r->skip[ST_FIX])
 		do_fix(r, started);
+	if (!r->skip[ST_PRUNE] && r->cfg->prune_days > 0)
+		do_prune(r);
 	for (size_t i = 0; i < r->nres; i++)
 		free(r->res[i].what);
 	free(r->res);
@@ -934,6 +976,8 @@ static int run(struct app *app, int argc, char **argv)
 		if (!r.skip[ST_FIX])
 			do_fix(&r, started);
 	}
+	if (!r.skip[ST_PRUNE] && cfg->prune_days > 0 && !got_signal)
+		do_prune(&r);
 	long ms = now_ms() - t0;
 
 	const char *status;
@@ -982,7 +1026,8 @@ const struct command cmd_run = {
 		 "\nRuns the whole pipeline from the configuration file (default\n"
 		 CONFIG_DEFAULT_PATH ", see ipdrift.conf(5)) as one recorded run:\n"
 		 "import each source, sweep each segment while listening for the window,\n"
-		 "resolve, load the suppressions file, audit, write each report and fix file.\n"
+		 "resolve, load the suppressions file, audit, write each report and fix file,\n"
+		 "then apply the [prune] retention when configured.\n"
 		 "A stage that is not available in this version (exit 69) is reported and\n"
 		 "skipped; a failed stage does not stop the later ones, except that a failed\n"
 		 "audit writes no reports or fixes. Prints a short summary on stdout; stage\n"
@@ -992,7 +1037,7 @@ const struct command cmd_run = {
 		 "  --wait          wait for a run in progress instead of exiting 75\n"
 		 "  -q, --quiet     errors only\n"
 		 "  --skip STAGES   leave out stages: import suppress sweep listen resolve\n"
-		 "                  audit report fix\n"
+		 "                  audit report fix prune\n"
 		 "  --dry-run       print the stages as command lines (listen runs in the\n"
 		 "                  background during the sweeps: `&` ... `wait`); touches\n"
 		 "                  nothing: no lock, no database, no directories\n"

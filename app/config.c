@@ -46,11 +46,13 @@ void strv_free(struct strv *sv)
 	sv->n = 0;
 }
 
-enum sect { S_GLOBAL, S_SEGMENT, S_LISTEN, S_DNS, S_IMPORT, S_AUDIT, S_REPORT, S_FIX, S_NONE };
+enum sect { S_GLOBAL, S_SEGMENT, S_LISTEN, S_DNS, S_IMPORT, S_AUDIT, S_REPORT, S_FIX, S_PRUNE,
+	    S_NONE };
 
 static const char *const sect_names[] = {
 	[S_GLOBAL] = "(global)", [S_SEGMENT] = "segment", [S_LISTEN] = "listen", [S_DNS] = "dns",
 	[S_IMPORT] = "import", [S_AUDIT] = "audit", [S_REPORT] = "report", [S_FIX] = "fix",
+	[S_PRUNE] = "prune",
 };
 
 enum vtype {
@@ -141,6 +143,9 @@ static const struct keydef keys[] = {
 	{ S_FIX, "ttl", V_INT, C(nsupdate_ttl), 0, 2147483647 },
 	{ S_FIX, "ipam_csv", V_PATH, C(ipam_csv), 0, 0 },
 	{ S_FIX, "ipam_format", V_IPAM_FMT, C(ipam_format), 0, 0 },
+
+	{ S_PRUNE, "older_than", V_INT, C(prune_days), 1, 36500 },
+	{ S_PRUNE, "vacuum", V_BOOL, C(prune_vacuum), 0, 0 },
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -931,6 +936,8 @@ static void check_whole(struct parser *p)
 		     " [listen] interfaces, no segment)");
 	if (c->ipam_format && !c->ipam_csv)
 		diag(p, line_of(p, S_FIX, "ipam_format"), "ipam_format: no ipam_csv to write");
+	if (c->prune_vacuum == 1 && c->prune_days == 0)
+		diag(p, line_of(p, S_PRUNE, "vacuum"), "vacuum: no older_than to prune with");
 	if (c->nsupdate_server && !c->nsupdate)
 		diag(p, line_of(p, S_FIX, "server"), "server: no nsupdate script to write");
 	if (c->nsupdate_ttl >= 0 && !c->nsupdate)
@@ -954,6 +961,7 @@ int config_load(const char *path, FILE *errf, struct config **out)
 	cfg->file = xstrdup(path);
 	cfg->listen_promisc = -1;
 	cfg->passive_coverage = -1;
+	cfg->prune_vacuum = -1;
 	cfg->dns_enabled = 1;
 	cfg->dns_verify_zones = -1;
 	cfg->dns_forward = -1;

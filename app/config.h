@@ -99,6 +99,9 @@ struct config {
 	char *nsupdate, *nsupdate_server;
 	int nsupdate_ttl;         /* -1 = default */
 	char *ipam_csv, *ipam_format;
+	/* [prune] */
+	int prune_days;           /* 0 = no retention at the end of the run */
+	int prune_vacuum;         /* -1/0/1 */
 };
 
 /*

@@ -238,6 +238,33 @@ static void run_records_parent_and_stage_results(void **state)
 	assert_int_equal(cmd_run.run(&app, 3, bad), EX_USAGE);
 }
 
+static void run_prunes_at_end_under_its_lock(void **state)
+{
+	(void)state;
+	struct db *db;
+	assert_int_equal(db_open(dbp, DB_CREATE, &db), IPD_OK);
+	db_close(db);
+	int64_t old = (int64_t)time(NULL) - 100 * 86400;
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO runs(id,kind,started,status) VALUES (1,'sweep',%lld,'ok');"
+		 "INSERT INTO events(at,kind) VALUES (%lld,'new station');",
+		 (long long)old, (long long)old);
+	exec_sql(sql);
+	FILE *f = fopen(confp, "w");
+	fprintf(f, "database = t.db\n[prune]\nolder_than = 30\n");
+	fclose(f);
+	struct app app = { .db_path = "unused.db", .config_path = confp };
+	char a0[] = "run", a1[] = "--skip", a2[] = "import,sweep,listen,resolve,audit,report,fix";
+	char *argv[] = { a0, a1, a2, NULL };
+	optind = 0;
+	assert_int_equal(cmd_run.run(&app, 3, argv), 0);
+	assert_int_equal(count("SELECT count(*) FROM runs WHERE id = 1"), 0);
+	assert_int_equal(count("SELECT count(*) FROM events"), 0);
+	assert_int_equal(count("SELECT count(*) FROM runs WHERE kind='run' AND status='ok'"
+			       " AND stats LIKE '%\"stage\":\"prune\"%'"), 1);
+}
+
 int main(void)
 {
 	log_init(LOG_LVL_WARN, LOG_TO_STDERR);
@@ -246,6 +273,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(prune_keeps_findings_history, setup, teardown),
 		cmocka_unit_test_setup_teardown(marks_killed_runs_interrupted, setup, teardown),
 		cmocka_unit_test_setup_teardown(run_records_parent_and_stage_results, setup, teardown),
+		cmocka_unit_test_setup_teardown(run_prunes_at_end_under_its_lock, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
