@@ -58,6 +58,7 @@ struct opts {
 	double rate, bandwidth;
 	int retries, timeout_ms, vlan;
 	enum tx_mode txmode;
+	int64_t parent_run;
 	char **target6;
 	size_t n_target6;
 };
@@ -393,7 +394,7 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
 }
 
 enum { O_TARGET6 = 256, O_NO6, O_NO4, O_RATE, O_BW, O_FAST, O_RETRIES, O_TIMEOUT, O_VLAN,
-       O_DRY, O_PCAP, O_USER, O_JSON, O_SOURCE, O_TX };
+       O_DRY, O_PCAP, O_USER, O_JSON, O_SOURCE, O_TX, O_PARENT };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -414,6 +415,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "json", no_argument, NULL, O_JSON },
 		{ "source", required_argument, NULL, O_SOURCE },
 		{ "tx", required_argument, NULL, O_TX },
+		{ "parent-run", required_argument, NULL, O_PARENT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -478,6 +480,17 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return EX_USAGE;
 			}
 			break;
+		case O_PARENT: {
+			char *end;
+			errno = 0;
+			long long v = strtoll(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < 0) {
+				log_warnx("--parent-run: a run id");
+				return EX_USAGE;
+			}
+			o->parent_run = v;
+			break;
+		}
 		default:
 			app_usage(&cmd_sweep, stderr);
 			return EX_USAGE;
@@ -650,7 +663,8 @@ static int run(struct app *app, int argc, char **argv)
 			off += snprintf(args + off, sizeof args - (size_t)off, "%s%s", i > 1 ? " " : "",
 					argv[i]);
 		/* the run row (and so the WAL files) exist before the drop */
-		run_id = db_run_start(db, "sweep", 0, ifi.name, NULL, args);
+		run_id = db_run_start(db, "sweep", o.parent_run ? o.parent_run : app->parent_run,
+				      ifi.name, NULL, args);
 		if (run_id < 0) {
 			rc = EX_IOERR;
 			goto done;
@@ -801,6 +815,7 @@ const struct command cmd_sweep = {
 		 "  --json                  print what was found as JSON lines\n"
 		 "                          (ip, mac, vendor, vlan, method, count, dup)\n"
 		 "  -q, --quiet             no progress bar or summary\n"
+		 "  --parent-run ID         record this sweep as a stage of run ID (ipdrift run)\n"
 		 "Plain output: ip TAB mac TAB vendor [TAB vlan N] [TAB (DUP: n)].\n"
 		 "Records one observation per (ip, mac, vlan) (arp-active / nd-active), an\n"
 		 "\"ip conflict\" event when several MACs answer for one address, the covered\n"

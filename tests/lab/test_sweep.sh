@@ -70,7 +70,7 @@ for k in 1 2 3 4 6; do ip -n "$P-h$k" link set eth0 up; done
 # h5 stays down: configured, but its link is not up.
 sleep 1 # link-local addresses
 
-echo "1..23"
+echo "1..24"
 DB="$TMP/ipdrift.db"
 sw() { ip netns exec "$P-scan" "$BIN" --db "$DB" sweep -i eth0 "$@"; }
 
@@ -141,6 +141,9 @@ check "default (paced) mode finds the same IPv4 hosts" \
 ip netns exec "$P-scan" "$BIN" --db "$TMP/def.db" sweep -q --fast --no-ipv6 >"$TMP/def" 2>&1
 check "no target: the interface's connected /24 is swept (like arp-scan --localnet)" \
 	"[ \$(grep -c '^198.51.100.1[1-3]	' $TMP/def) = 4 ] && [ \"\$(sqlite3 $TMP/def.db \"select count(*) from coverage where lo=x'00000000000000000000ffffc6336400' and hi=x'00000000000000000000ffffc63364ff'\")\" = 1 ]"
+sw --fast -q --no-ipv6 --parent-run 1 198.51.100.11 >/dev/null 2>&1
+check "--parent-run: the sweep's run row names its parent (ipdrift run)" \
+	"[ \"\$(q \"select parent_id from runs where kind='sweep' order by id desc limit 1\")\" = 1 ]"
 # progress bar: only on a TTY, coloured unless NO_COLOR / TERM=dumb
 if command -v script >/dev/null; then
 	tty_sweep() { ip netns exec "$P-scan" env "$@" script -qec "$BIN --db $DB sweep -i eth0 --no-ipv6 --rate 400 --retries 0 --timeout 20 198.51.100.0/25" /dev/null; }
