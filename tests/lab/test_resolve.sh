@@ -214,6 +214,18 @@ check "silent server: no nxdomain/nodata rows" [ "$(q "SELECT count(*) FROM dns_
 check "silent server: gave up after 2 tries of 200 ms (took $ms ms)" [ "$ms" -ge 380 ] && [ "$ms" -lt 3000 ]
 check "silent server: warning says unknown, not absent" grep -q "unknown, not absent" "$TMP/err2"
 
+# --- SIGINT: run marked interrupted, unfinished lookups not stored as anything
+ip netns exec "$NS" "$BIN" -q resolve --server 127.0.0.1:10099 --timeout 1000 --ptr 192.0.2.0/24 >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+run3=$(q "SELECT max(id) FROM runs WHERE kind='resolve'")
+check "SIGINT: exit 130 (rc=$rc), run interrupted, no rows for the unfinished lookups" \
+	[ "$rc" -eq 130 ] && [ "$(q "SELECT status FROM runs WHERE id=$run3")" = interrupted ] && \
+	[ "$(q "SELECT count(*) FROM dns_answers WHERE run_id=$run3")" = 0 ]
+
 # --- second server answers when the first never does
 inns "$BIN" -q resolve --server 127.0.0.1:10099 $S --timeout 200 --tries 1 --ptr 192.0.2.10/32 --json --no-store >"$TMP/fo.json"
 check "failover: answer from the second server is recorded with that server" \
