@@ -5,7 +5,9 @@
 # each line of expected-findings.txt ("rule subject [alternatives]"), prints
 # "ok" when an unresolved finding with that rule and one of those subjects
 # exists; for each "!rule subject..." line, "ok" when none exists ("!*": no
-# finding of any rule for those subjects). With RULE
+# finding of any rule for those subjects). "?rule subject..." lines are must-nots
+# that are known open issues: a violation prints a "# known issue" comment
+# instead of "not ok" (turn "?" into "!" once fixed). With RULE
 # arguments only those rules are checked (e.g. the ones your stage can cause).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +26,9 @@ got=$("$BIN" --db "$DB" report --format ndjson 2>/dev/null |
 n=0 bad=0
 while read -r rule subjects; do
 	[[ -z $rule || $rule == \#* ]] && continue
-	neg=0
+	neg=0 known=0
 	if [[ $rule == !* ]]; then neg=1; rule=${rule#!}; fi
+	if [[ $rule == \?* ]]; then neg=1 known=1; rule=${rule#\?}; fi
 	[ "$ONLY" != "  " ] && [[ $ONLY != *" $rule "* ]] && continue
 	hit=""
 	for s in $subjects; do
@@ -41,6 +44,9 @@ while read -r rule subjects; do
 		else echo "not ok $n - $rule ${subjects%% *} (no finding)"; bad=$((bad + 1)); fi
 	else
 		if [ -z "$hit" ]; then echo "ok $n - no $rule ${subjects%% *}"
+		elif [ $known -eq 1 ]; then
+			# a known open issue: visible, not counted, until fixed
+			n=$((n - 1)); echo "# known issue (not counted): unexpected $rule $hit"
 		else echo "not ok $n - unexpected $rule $hit"; bad=$((bad + 1)); fi
 	fi
 done <"$HERE/expected-findings.txt"
