@@ -174,7 +174,8 @@ static bool add_target(struct sweep_targets *t, const char *spec, bool no4, bool
 			s[strcspn(s, " \t\r\n#")] = '\0';
 			if (*s == '\0')
 				continue;
-			if (!add_target(t, s, no4, no6)) {
+			/* no @FILE inside a file: a file naming itself would never end */
+			if (*s == '@' || !add_target(t, s, no4, no6)) {
 				log_warnx("%s:%d: bad target \"%s\"", spec + 1, ln, s);
 				ok = false;
 			}
