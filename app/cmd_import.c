@@ -744,7 +744,7 @@ static int run(struct app *app, int argc, char **argv)
 	rc = app_open_db(app, DB_CREATE, &db);
 	if (rc)
 		goto out;
-	char *args = xasprintf("%s %s --format %s", kind, path, fmt_name);
+	char *args = xasprintf("%s %s --format %s", kind, display, fmt_name);
 	run_id = db_run_start(db, "import", -1, NULL, NULL, args);
 	free(args);
 

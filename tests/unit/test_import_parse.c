@@ -487,6 +487,46 @@ static void malformed(void **state)
 	free(c);
 }
 
+/* CRLF line ends (files edited on Windows) and a UTF-8 BOM change nothing. */
+static void crlf_and_bom_variants(void **state)
+{
+	(void)state;
+	static const struct { const char *fmt, *file; } t[] = {
+		{ "isc-dhcpd", FIX "dhcpd.leases" }, { "dnsmasq", FIX "dnsmasq.leases" },
+		{ "zone", FIX "db.example.test" }, { "kea4", FIX "kea-leases4.csv" },
+		{ "kea6", FIX "kea-leases6.csv" }, { "native", FIX "native-alloc.csv" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		struct col *a = parse_file(t[i].fmt, t[i].file, 1700000000, NULL);
+		FILE *f = fopen(t[i].file, "rb");
+		assert_non_null(f);
+		static char in[16384], out[40000];
+		size_t n = fread(in, 1, sizeof in, f), o = 0;
+		fclose(f);
+		bool csv = strstr(t[i].file, ".csv") != NULL;
+		if (csv) {
+			memcpy(out, "\xef\xbb\xbf", 3);
+			o = 3;
+		}
+		for (size_t k = 0; k < n; k++) {
+			if (in[k] == '\n')
+				out[o++] = '\r';
+			out[o++] = in[k];
+		}
+		out[o] = '\0';
+		struct col *b = parse_str(t[i].fmt, out, NULL);
+		if (b->nbad)
+			fail_msg("%s: %s", t[i].file, b->bad[0]);
+		assert_int_equal(a->n, b->n);
+		for (int k = 0; k < a->n; k++) {
+			assert_int_equal(a->v[k].r.line, b->v[k].r.line);
+			assert_string_equal(a->v[k].s[1], b->v[k].s[1]); /* hostnames: no stray CR */
+		}
+		free(a);
+		free(b);
+	}
+}
+
 static void detection(void **state)
 {
 	(void)state;
@@ -533,6 +573,7 @@ int main(void)
 		cmocka_unit_test(zone_reverse_ptr_owner_to_ip),
 		cmocka_unit_test(zone_matches_named_compilezone),
 		cmocka_unit_test(detection),
+		cmocka_unit_test(crlf_and_bom_variants),
 	};
 	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
 		tests[n++] = fixed[i];
