@@ -237,6 +237,11 @@ check "--ptr /26: 64 addresses -> 105 JSON lines (RRsets of 3 and 40)" \
 	[ "$(grep -c '"qtype":"PTR"' "$TMP/range.json")" -eq $((64 + 2 + 39)) ]
 check "--json escapes control bytes (\\n) and keeps <script> as data" \
 	grep -q '"name":"evil\\nbs.example.test."' "$TMP/range.json"
+inns "$BIN" -q resolve $S --ptr 2001:db8:0:1::/123 --json --no-store >"$TMP/v6.json"
+check "--ptr over an IPv6 /123: 32 nibble-reversed lookups, ::10 -> web, the rest nxdomain" \
+	[ "$(grep -c '"qtype":"PTR"' "$TMP/v6.json")" = 32 ] && \
+	[ "$(grep '"status":"ok"' "$TMP/v6.json" | grep -c '"address":"2001:db8:0:1::10","qtype":"PTR","qname":"0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.","name":"web.example.test."')" = 1 ] && \
+	[ "$(grep -c '"status":"nxdomain"' "$TMP/v6.json")" = 31 ]
 check "--ptr over a /15 is refused without --force" \
 	bash -c "! '$BIN' -q resolve $S --ptr 198.18.0.0/15 --no-store 2>/dev/null"
 check "--ptr range rows stored (64 PTR queries -> nxdomain for the empty ones)" \
