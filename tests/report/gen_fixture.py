@@ -6,9 +6,13 @@ tests/lab/test_fix_nsupdate.sh. Run: python3 gen_fixture.py > fixture.sql"""
 import ipaddress, json, sys
 
 # --t0 N: shift every time to end at N (a live store for `ipdrift audit`);
-# --no-findings: leave out the audit runs and findings (audit makes them).
+# --no-findings: leave out the audit runs and findings (audit makes them);
+# --no-answers: leave out the DNS answers (resolve makes them);
+# --no-zones: leave out the zone records (ipdrift import zone makes them).
 T0 = 1700000000  # 2023-11-14T22:13:20Z
 NO_FINDINGS = "--no-findings" in sys.argv
+NO_ANSWERS = "--no-answers" in sys.argv   # leave dns_answers to `ipdrift resolve`
+NO_ZONES = "--no-zones" in sys.argv       # leave dns_records to `ipdrift import zone`
 if "--t0" in sys.argv:
     T0 = int(sys.argv[sys.argv.index("--t0") + 1])
 
@@ -54,7 +58,7 @@ ins("sources", id=1, name="netbox-ipam", kind="ipam", format="netbox", path="/sr
     digest="sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", imported=T0 - 7200, rows=6)
 ins("sources", id=2, name="dhcpd", kind="leases", format="isc-dhcpd", path="/var/lib/dhcp/dhcpd.leases",
     digest="sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", imported=T0 - 7200, rows=2)
-ins("sources", id=3, name="zone-example", kind="zone", format="bind", path="/srv/zones/db.example.test",
+if not NO_ZONES: ins("sources", id=3, name="zone-example", kind="zone", format="bind", path="/srv/zones/db.example.test",
     digest="sha256:fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13", imported=T0 - 7200, rows=9)
 
 # subnets
@@ -94,6 +98,8 @@ for zone, owner, typ, rdata, ip in [
         ("1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
          "0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.", "PTR",
          "web.example.test.", "2001:db8:0:1::10")]:
+    if NO_ZONES:
+        continue
     ins("dns_records", source_id=3, zone=zone, owner=owner, ttl=3600, type=typ, rdata=rdata, ip=b(ip),
         ip_text=ip, target=rdata if typ == "PTR" else None)
 
@@ -109,6 +115,8 @@ for qname, qtype, status, ip, name in [
         ("99.2.0.192.in-addr.arpa.", "PTR", "ok", "192.0.2.99", "old.example.test."),
         ("0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.", "PTR", "nxdomain",
          "2001:db8:0:1::20", None)]:
+    if NO_ANSWERS:
+        continue
     ins("dns_answers", run_id=4, qname=qname, qtype=qtype, status=status, ip=b(ip) if ip else None,
         ip_text=ip, name=name, ttl=3600 if status == "ok" else None, server="127.0.0.1#10053", at=T0 - 55)
 
