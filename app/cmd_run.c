@@ -221,19 +221,45 @@ static pid_t spawn(struct runctx *r, const struct command *cmd, struct strv *av)
 	_exit(rc & 0xff);
 }
 
-static int reap(pid_t pid)
+#define STAGE_KILL_GRACE_MS 10000
+
+/* Wait for a stage. deadline_ms (CLOCK_MONOTONIC, 0 = none): past it the
+ * stage gets SIGTERM (the stages flush and stop), and SIGKILL 10 s later;
+ * *timed_out tells. Polls every 20 ms: stages last seconds to minutes. */
+static int reap(pid_t pid, long deadline_ms, bool *timed_out)
 {
 	int st;
-	while (waitpid(pid, &st, 0) < 0) {
-		if (errno != EINTR) {
+	bool termed = false;
+	if (timed_out)
+		*timed_out = false;
+	for (;;) {
+		pid_t w = waitpid(pid, &st, deadline_ms ? WNOHANG : 0);
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
 			log_warn("waitpid");
 			return EX_OSERR;
 		}
+		if (!deadline_ms)
+			continue;
+		long now = now_ms();
+		if (!termed && now >= deadline_ms) {
+			kill(pid, SIGTERM);
+			termed = true;
+			if (timed_out)
+				*timed_out = true;
+		} else if (termed && now >= deadline_ms + STAGE_KILL_GRACE_MS) {
+			kill(pid, SIGKILL);
+			deadline_ms = 0; /* now block until it is gone */
+			continue;
+		}
+		struct timespec ts = { 0, 20 * 1000000L };
+		nanosleep(&ts, NULL);
 	}
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	if (WIFSIGNALED(st)) {
-		if (!got_signal)
+		if (!got_signal && !(timed_out && *timed_out))
 			log_warnx("stage process %ld killed by signal %d", (long)pid, WTERMSIG(st));
 		return 128 + WTERMSIG(st);
 	}
@@ -354,9 +380,19 @@ static void stage(struct runctx *r, enum stage s, const char *what, const struct
 		return;
 	}
 	children[0] = pid;
-	int rc = reap(pid);
+	bool late = false;
+	long deadline = r->cfg->stage_timeout ? t0 + r->cfg->stage_timeout * 1000L : 0;
+	int rc = reap(pid, deadline, &late);
 	children[0] = 0;
+	if (late) {
+		log_warnx("%s %s: still running after %d s (timeout): stopped", stage_names[s],
+			  x->what, r->cfg->stage_timeout);
+		if (rc == 0 || rc == EX_UNAVAILABLE || rc == 1)
+			rc = EX_TEMPFAIL; /* what it wrote is partial */
+	}
 	settle(r, x, rc, t0);
+	if (late)
+		x->status = "timeout";
 	adopt(r);
 }
 
@@ -498,8 +534,17 @@ static void do_wire(struct runctx *r)
 	if (r->dry && listen)
 		puts("wait");
 	if (lpid > 0) {
-		int rc = reap(lpid);
+		/* listen stops itself after the window; a capture that hangs gets
+		 * the stage timeout (or a minute) on top. */
+		int extra = r->cfg->stage_timeout ? r->cfg->stage_timeout : 60;
+		bool late = false;
+		int rc = reap(lpid, lt0 + (c->listen_window + extra) * 1000L, &late);
 		children[1] = 0;
+		if (late) {
+			log_warnx("listen: still running %d s after its window: stopped", extra);
+			if (rc == 0 || rc == EX_UNAVAILABLE)
+				rc = EX_TEMPFAIL;
+		}
 		settle(r, &r->res[lx], rc, lt0);
 		adopt(r);
 	}

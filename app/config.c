@@ -94,6 +94,7 @@ static const struct keydef keys[] = {
 	{ S_GLOBAL, "lock", V_PATH, C(lock), 0, 0 },
 	{ S_GLOBAL, "user", V_WORD, C(user), 0, 0 },
 	{ S_GLOBAL, "sensor", V_WORD, C(sensor), 0, 0 },
+	{ S_GLOBAL, "stage_timeout", V_INT, C(stage_timeout), 1, 604800 },
 
 	{ S_SEGMENT, "interface", V_IFACE, G(iface), 0, 0 },
 	{ S_SEGMENT, "targets", V_TARGETS, G(targets), 0, 0 },
@@ -898,7 +899,7 @@ static void key_line(struct parser *p, char *s)
 	}
 	if (p->sect == S_GLOBAL)
 		diag(p, p->line, "unknown key \"%s\" (before any section: database, lock, user,"
-		     " sensor)", key);
+		     " sensor, stage_timeout)", key);
 	else if (p->sect == S_SEGMENT)
 		diag(p, p->line, "unknown key \"%s\" in [segment %s]", key, p->seg->name);
 	else

@@ -59,6 +59,7 @@ struct config {
 	char *lock;         /* NULL = DATABASE.lock */
 	char *user;         /* sweep/listen drop to this user when started as root */
 	char *sensor;       /* listen --sensor */
+	int stage_timeout;  /* seconds a stage may run; 0 = no limit */
 	/* [segment NAME] */
 	struct cfg_segment *seg;
 	size_t nseg;

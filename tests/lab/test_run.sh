@@ -1,10 +1,10 @@
 #!/bin/bash
 # Lab test of `ipdrift run` (TAP): a scheduled run from a configuration file
-# inside network namespaces of its own (prefix "rn"), the run lock, and a run
+# inside network namespaces of its own (prefix "rn<pid>"), the run lock, and a run
 # killed with SIGKILL mid-sweep.
 #
 # Network safety: everything that sends packets runs in namespaces this script
-# creates (rn-sw holds the bridge, rn-scan the scanner, rn-h* the hosts), with
+# creates (rnN-sw holds the bridge, rnN-scan the scanner, rnN-h* the hosts), with
 # documentation addresses only (192.0.2.0/24, 2001:db8::/32). The DNS server in
 # the config is on the scanner namespace's loopback (nothing listens: lookups
 # fail fast, which is fine for this test). cleanup removes exactly what was
@@ -17,7 +17,9 @@ set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
 BIN=${IPDRIFT:-$top/ipdrift}
-P=rn
+# Unique per invocation: the same test may run concurrently (other worktrees,
+# make test); names stay within IFNAMSIZ (rn99999-scan = 12).
+P=rn$(($$ % 100000))
 n=0 failed=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
@@ -41,8 +43,8 @@ trap cleanup EXIT
 
 for ns in $NSS; do
 	if [ -e "/run/netns/$ns" ]; then
-		echo "# $ns exists already (a previous run?): removing it" >&2
-		ip netns del "$ns"
+		NSS=""  # not ours: leave it alone
+		nok "namespace $ns exists already"; finish; exit
 	fi
 done
 
@@ -366,6 +368,20 @@ if [ $rc -eq 75 ] && [ "$last" = interrupted ] && grep -q ': interrupted, exit 7
 	ok "SIGTERM mid-sweep: exit 75, run recorded interrupted, summary printed"
 else
 	nok "SIGTERM: exit $rc, run status '$last'"; sed 's/^/# /' "$TMP/term.out" "$TMP/term.err" | head -20
+fi
+
+# --- 4b. stage_timeout: a sweep that outlasts it is stopped, the run goes on ---
+{ echo "stage_timeout = 2"; cat "$TMP/etc/slow.conf"; } >"$TMP/etc/timeout.conf"
+t0=$(date +%s)
+ip netns exec $P-scan "$BIN" --config "$TMP/etc/timeout.conf" run --skip listen >"$TMP/to.out" 2>"$TMP/to.err"
+rc=$?
+took=$(( $(date +%s) - t0 ))
+sw=$(awk '$1 == "sweep" {print $2; exit}' "$TMP/to.out")
+au=$(awk '$1 == "audit" {print $2; exit}' "$TMP/to.out")
+if [ "$sw" = timeout ] && [ $rc -ne 0 ] && [ $took -lt 12 ] && [ -n "$au" ] && grep -q 'timeout' "$TMP/to.err"; then
+	ok "stage_timeout = 2: the 13 s sweep stopped after 2 s (exit $rc), later stages ran (audit $au)"
+else
+	nok "stage_timeout: sweep '$sw', exit $rc, ${took}s"; sed 's/^/# /' "$TMP/to.out" "$TMP/to.err" | head -40
 fi
 
 # --- 5. as the systemd unit runs it: an unprivileged user whose only

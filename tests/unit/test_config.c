@@ -130,7 +130,7 @@ struct bad {
 };
 
 static const struct bad bad[] = {
-	{ "foo = 1\n", "1: unknown key \"foo\" (before any section: database, lock, user, sensor)\n" },
+	{ "foo = 1\n", "1: unknown key \"foo\" (before any section: database, lock, user, sensor, stage_timeout)\n" },
 	{ "\n[nope]\nx = 1\n", "2: unknown section [nope]\n" },
 	{ "[dns]\nservers = 192.0.2.1\nspeed = 3\n", "3: unknown key \"speed\" in [dns]\n" },
 	{ "[segment a]\ninterface = e0\nbogus = 1\n", "3: unknown key \"bogus\" in [segment a]\n" },
