@@ -109,7 +109,7 @@ static unsigned name_flags(const char *s)
 	char *raw = xmalloc(n + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 3 < n + 0 && s[i + 1] == '0' && s[i + 2] == '0' &&
+		if (s[i] == '\\' && i + 3 < n && s[i + 1] == '0' && s[i + 2] == '0' &&
 		    s[i + 3] == '0') {
 			raw[o++] = '\0';
 			i += 3;
@@ -552,7 +552,6 @@ static int run(struct app *app, int argc, char **argv)
 	const struct dns_stats *ds = dns_stats(&rs.res);
 	uint64_t retries = ds->timeouts;
 	uint64_t window_min = ds->window_min;
-	char *servers_used = NULL;
 	dns_close(&rs.res);
 	if (rs.w) {
 		if (db_dns_writer_close(rs.w) != IPD_OK)
@@ -570,14 +569,14 @@ static int run(struct app *app, int argc, char **argv)
 	for (int i = 0; i < DNS_STATUS_MAX; i++)
 		sbuf_printf(&js, "%s\"%s\":%llu", i ? "," : "", dns_status_name((enum dns_status)i),
 			    (unsigned long long)rs.by_status[i]);
-	sbuf_printf(&js, "},\"unqualified_skipped\":%llu,\"window_min\":%llu,\"concurrency\":%ld,\"timeout_ms\":%ld,\"tries\":%ld}", (unsigned long long)rs.unqualified, (unsigned long long)window_min, conc, tmo,
+	sbuf_printf(&js, "},\"unqualified_skipped\":%llu,\"window_min\":%llu,"
+			 "\"concurrency\":%ld,\"timeout_ms\":%ld,\"tries\":%ld}",
+		    (unsigned long long)rs.unqualified, (unsigned long long)window_min, conc, tmo,
 		    tries);
-	if (rs.unqualified)
-		log_info("resolve: %llu single-label names not looked up (give --domain)",
-			 (unsigned long long)rs.unqualified);
 	if (db && rs.run_id > 0) {
 		struct db_run_stats rst = {
-			.sent = (int64_t)rs.queries, .received = (int64_t)(rs.queries - rs.by_status[DNS_TIMEOUT]),
+			.sent = (int64_t)rs.queries,
+			.received = (int64_t)(rs.queries - rs.by_status[DNS_TIMEOUT]),
 			.retries = (int64_t)retries, .duration_ms = (int64_t)(secs * 1000),
 			.loss = rs.queries ? (double)rs.by_status[DNS_TIMEOUT] / (double)rs.queries : -1,
 			.stats_json = sbuf_str(&js),
@@ -593,12 +592,15 @@ static int run(struct app *app, int argc, char **argv)
 		for (int i = 0; i < DNS_STATUS_MAX; i++)
 			fprintf(stderr, " %s %llu", dns_status_name((enum dns_status)i),
 				(unsigned long long)rs.by_status[i]);
-		fprintf(stderr, ", retries %llu\n", (unsigned long long)retries);
+		fprintf(stderr, ", retries %llu", (unsigned long long)retries);
+		if (rs.unqualified)
+			fprintf(stderr, ", %llu single-label names skipped (no --domain)",
+				(unsigned long long)rs.unqualified);
+		fputc('\n', stderr);
 	}
 	if (failed)
 		log_warnx("resolve: %llu lookups failed (servfail/refused/timeout/error): "
 			  "their records are unknown, not absent", (unsigned long long)failed);
-	free(servers_used);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	sbuf_free(&js);

@@ -17,9 +17,10 @@
  * huge --concurrency is a ceiling and not a first burst. Loss is only seen
  * a whole timeout later (no duplicate ACKs in DNS), far too late for
  * exponential growth past the size of a typical server's UDP buffer, hence
- * the early switch to linear growth. A timed-out try halves the window (at most once per timeout period, so one
- * lost burst counts once), after which it grows by 1/window per reply
- * (AIMD). Every try waits the same timeout.
+ * the early switch to linear growth. A timed-out try halves the window
+ * (at most once per timeout period, so one lost burst counts once), after
+ * which it grows by 1/window per reply (AIMD). Every try waits the same
+ * timeout.
  *
  * Socket functions are our own (ares_set_socket_functions) for one reason:
  * c-ares does not say which server replied. aconnect() records each
@@ -270,8 +271,6 @@ static void on_reply(void *arg, int status, int timeouts, unsigned char *abuf, i
 		return;
 	}
 	ctx->st.done++;
-	timeouts = q->timeouts;
-	(void)timeouts;
 
 	struct dns_result r = {
 		.qtype = q->qtype, .qname = q->qname, .ip = q->has_ip ? &q->ip : NULL,

@@ -200,12 +200,10 @@ static void answer(struct fake *f, struct fq *q)
 	struct dns_answer *ans = NULL;
 	size_t nans = 0;
 	enum dns_status status = f->dflt;
-	bool listed = false;
 	for (size_t i = 0; i < f->ne; i++) {
 		struct fentry *e = &f->e[i];
 		if (e->t != q->t || strcasecmp(e->qname, q->qname) != 0)
 			continue;
-		listed = true;
 		status = e->status;
 		if (e->status != DNS_OK)
 			break;
@@ -217,7 +215,6 @@ static void answer(struct fake *f, struct fq *q)
 	}
 	if (status == DNS_OK && nans == 0)
 		status = DNS_NODATA;
-	(void)listed;
 	struct dns_result r = {
 		.qtype = q->t, .qname = q->qname, .ip = q->has_ip ? &q->ip : NULL,
 		.status = status, .rcode = -1, .ans = status == DNS_OK ? ans : NULL,
