@@ -207,8 +207,10 @@ enum ipd_status db_rpt_hosts(struct db *db, db_rpt_host_cb cb, void *arg)
 		"   WHERE ip = ?1 AND qtype = 'PTR' AND status = 'ok' AND name IS NOT NULL)"
 		" UNION ALL SELECT 'ipam', hostname FROM (SELECT DISTINCT hostname FROM allocations"
 		"   WHERE ip = ?1 AND hostname IS NOT NULL AND hostname <> '')"
-		" UNION ALL SELECT 'dhcp', hostname FROM (SELECT DISTINCT hostname FROM leases"
-		"   WHERE ip = ?1 AND hostname IS NOT NULL AND hostname <> '')");
+		" UNION ALL SELECT 'dhcp', n FROM (SELECT hostname AS n FROM leases"
+		"   WHERE ip = ?1 AND hostname IS NOT NULL AND hostname <> ''"
+		"   UNION SELECT CAST(raw AS TEXT) FROM events WHERE kind = 'dhcp hostname'"
+		"   AND raw IS NOT NULL AND length(raw) > 0 AND (ip = ?1 OR (ip IS NULL AND mac = ?2)))");
 	struct db_rpt_name *names = NULL;
 	size_t cap = 0;
 	int rc;
@@ -222,6 +224,7 @@ enum ipd_status db_rpt_hosts(struct db *db, db_rpt_host_cb cb, void *arg)
 			memset(&h.ip, 0, sizeof h.ip);
 		sqlite3_bind_blob(nm, 1, sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0),
 				  SQLITE_TRANSIENT);
+		sqlite3_bind_text(nm, 2, h.mac, -1, SQLITE_TRANSIENT);
 		size_t n = 0;
 		while (sqlite3_step(nm) == SQLITE_ROW) {
 			if (n == cap) {

@@ -70,7 +70,8 @@ enum ipd_status db_rpt_counts(struct db *db, int64_t run_id, db_rpt_count_cb cb,
 
 /* --- host inventory: one row per (ip, mac, vlan) seen on the wire --- */
 struct db_rpt_name {
-	const char *origin;   /* "ptr" (DNS answer), "ipam" (allocation), "dhcp" (lease) */
+	const char *origin;   /* "ptr" (DNS answer), "ipam" (allocation), "dhcp" (lease, or
+			       * a DHCP host name seen on the wire: events.raw, verbatim) */
 	struct db_text name;
 };
 struct db_rpt_host {

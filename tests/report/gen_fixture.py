@@ -136,6 +136,11 @@ for ip, mac, method, vlan, fs, ls, cnt in [
         ("198.51.100.9", "02:00:00:00:00:09", "dhcp", 20, T0 - 5000, T0 - 4000, 1)]:
     ins("observations", ip=b(ip), ip_text=ip, family=6 if ":" in ip else 4, mac=mac, vlan=vlan,
         iface="lab0", sensor="s1", method=method, first_seen=fs, last_seen=ls, count=cnt, first_run=2, last_run=2)
+# a DHCP host name seen on the wire (listen): raw bytes with NUL and ESC inside
+out.append("INSERT INTO events (run_id, at, kind, ip, ip_text, mac, vlan, iface, detail, raw) VALUES "
+           "(2, %d, 'dhcp hostname', %s, '198.51.100.8', '52:54:00:00:01:08', 20, 'lab0', "
+           "'{\"hostname\":null,\"flags\":\"control\"}', X'%s');"
+           % (T0 - 4500, b("198.51.100.8"), b"wire\x00nul\x1b[31mred".hex().upper()))
 ins("coverage", run_id=2, lo=b("192.0.2.0"), hi=b("192.0.2.255"), vlan=10, iface="lab0", active=1, at=T0 - 3600)
 ins("coverage", run_id=2, lo=b("198.51.100.0"), hi=b("198.51.100.15"), vlan=20, iface="lab0", active=1, at=T0 - 3600)
 ins("coverage", run_id=2, lo=b("2001:db8:0:1::"), hi=b("2001:db8:0:1:ffff:ffff:ffff:ffff"), vlan=10, iface="lab0",
