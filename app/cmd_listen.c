@@ -355,6 +355,7 @@ static int run(struct app *app, int argc, char **argv)
 		.sensor = sensor,
 		.run_id = run_id,
 		.out = { .ctx = &l, .obs = out_obs, .event = out_event },
+		.prefetch_ring = nif == 0,
 	};
 	pv = passive_new(&po);
 	l.pv = pv;

@@ -558,7 +558,7 @@ enum ipd_status passive_put(void *ctx, const struct obs *o)
 {
 	struct passive *p = ctx;
 	enum method m;
-	if (plain_claim(o, &m)) {
+	if (p->o.prefetch_ring && plain_claim(o, &m)) {
 		if (p->rlen == RING) {
 			run_claim(p, &p->ring[p->rhead]);
 			p->rhead = (p->rhead + 1) % RING;

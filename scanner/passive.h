@@ -24,6 +24,10 @@ struct passive_opts {
 	const char *sensor;     /* may be NULL */
 	int64_t run_id;         /* <= 0: none */
 	struct passive_out out;
+	/* Delay plain claims by a few frames to prefetch their host entries
+	 * (files: throughput). Off for live capture, where a quiet link would
+	 * hold events back until the next frame. */
+	bool prefetch_ring;
 };
 
 /* arpwatch's FLIPFLOP_DELTA: a return to the previous MAC within this many
