@@ -1,5 +1,5 @@
 #!/bin/bash
-# `ipdrift resolve` in the demo network (scripts/lab.sh, prefix "rsd"): after
+# `ipdrift resolve` in the demo network (scripts/lab.sh, prefix "rd<pid>"): after
 # importing the lab inventory (NetBox allocations, ISC leases, the zones) and
 # resolving from the scanner namespace against the lab BIND (192.0.2.53), the
 # store must hold, for every allocated/leased address, the PTR answer BIND
@@ -11,7 +11,7 @@ set -u
 cd "$(dirname "$0")/../.."
 TOP=$(pwd)
 BIN=${IPDRIFT:-$TOP/ipdrift}
-export IPD_LAB=rsd
+export IPD_LAB=rd$(($$ % 1000000)) # per invocation: concurrent runs never share a lab
 TMP=$(mktemp -d /tmp/ipd-resolve-demo.XXXXXX)
 export IPD_LAB_STATE=$TMP/lab
 n=0 fail=0
