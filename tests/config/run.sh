@@ -133,9 +133,11 @@ fi
 if [ -f "$top/man/ipdrift.8" ]; then
 	missing=""
 	for c in $("$bin" --help | sed -n '/^Commands:/,/^$/p' | awk 'NR>1 && NF {print $1}'); do
+		# the command's own section: from ".SS c" to the next .SS/.SH
+		sect=$(awk -v c="$c" '/^\.S[SH] / { on = ($1 == ".SS" && $2 == c) } on' "$top/man/ipdrift.8")
 		for o in $("$bin" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
 			m=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
-			grep -q -- "$m" "$top/man/ipdrift.8" || missing="$missing $c:$o"
+			grep -q -- "$m" <<<"$sect" || missing="$missing $c:$o"
 		done
 	done
 	for o in $("$bin" --help | sed '/^Commands:/,$d' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
