@@ -24,7 +24,7 @@
 
 struct audit_opts {
 	bool list_rules, markdown, passive_coverage;
-	int stale_days, stale_sweeps;
+	int stale_days, stale_sweeps, threads;
 	int64_t conflict_secs;
 	double exhaustion;
 	int fail_on, fail_on_any;        /* enum sev, -1 = off */
@@ -100,7 +100,8 @@ static int audit_opts_parse(struct audit_opts *o, int argc, char **argv)
 	o->args = sbuf_detach(&a);
 
 	enum { O_LIST = 256, O_MD, O_STALE, O_SWEEPS, O_PASSIVE, O_CONFLICT, O_EXH, O_SEV, O_DIS,
-	       O_GEO, O_ASN, O_OWNP, O_OWNA, O_OUI, O_MACV, O_FAIL, O_FAILANY, O_PARENT, O_NOW };
+	       O_GEO, O_ASN, O_OWNP, O_OWNA, O_OUI, O_MACV, O_FAIL, O_FAILANY, O_PARENT, O_NOW,
+	       O_THREADS };
 	static const struct option lo[] = {
 		{ "list-rules", no_argument, NULL, O_LIST },
 		{ "markdown", no_argument, NULL, O_MD },
@@ -121,6 +122,7 @@ static int audit_opts_parse(struct audit_opts *o, int argc, char **argv)
 		{ "fail-on-any", required_argument, NULL, O_FAILANY },
 		{ "parent-run", required_argument, NULL, O_PARENT },
 		{ "now", required_argument, NULL, O_NOW },
+		{ "threads", required_argument, NULL, O_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	optind = 0; /* re-entrant for `ipdrift run` calling us in-process */
@@ -206,6 +208,11 @@ static int audit_opts_parse(struct audit_opts *o, int argc, char **argv)
 			if (!parse_long(optarg, 1, __LONG_MAX__, &v))
 				return bad("--parent-run", optarg);
 			o->parent_run = v;
+			break;
+		case O_THREADS:
+			if (!parse_long(optarg, 1, 2, &v))
+				return bad("--threads", optarg);
+			o->threads = (int)v;
 			break;
 		case O_NOW:
 			if (!parse_long(optarg, 1, __LONG_MAX__, &v))
@@ -344,7 +351,7 @@ static int run(struct app *app, int argc, char **argv)
 		.now = o.now ? o.now : (int64_t)time(NULL),
 		.stale_secs = (int64_t)o.stale_days * 86400, .stale_sweeps = o.stale_sweeps,
 		.conflict_secs = o.conflict_secs, .exhaustion_pct = o.exhaustion,
-		.passive_coverage = o.passive_coverage, .geo = geo,
+		.passive_coverage = o.passive_coverage, .geo = geo, .threads = o.threads,
 		.own = o.own, .nown = o.nown, .own_asn = o.own_asn, .nown_asn = o.nown_asn,
 	};
 	ctx.oui = oui_new(o.oui_dir, o.mac_vendors);
@@ -447,6 +454,7 @@ const struct command cmd_audit = {
 		 "                        at or above SEV exists\n"
 		 "  --parent-run ID       record this audit under a `run` row\n"
 		 "  --now EPOCH           audit as of this time (tests, replays)\n"
+		 "  --threads N           join threads, 1 or 2 (default: 2 when there are 2+ CPUs)\n"
 		 "Severities: critical high medium low info. Exit: 0, 1 (--fail-on), 64+ errors.\n",
 	.run = run,
 };

@@ -35,14 +35,14 @@ struct src_def {
 static const struct src_def srcs[DB_AUD_NSRC] = {
 	[DB_AUD_OBS] = {
 		"SELECT ip, mac, vlan, iface, sensor, method, first_seen, last_seen, count,"
-		" coalesce(last_run, 0) FROM observations ORDER BY ip",
+		" coalesce(last_run, 0) FROM observations WHERE ip >= ?2 AND ip < ?3 ORDER BY ip",
 		sizeof(struct db_aud_obs), 3,
 		{ O(db_aud_obs, iface), O(db_aud_obs, sensor), O(db_aud_obs, method) },
 		{ 3, 4, 5 } },
 	[DB_AUD_ALLOC] = {
 		"SELECT a.ip, a.id, coalesce(a.line, 0), s.name, a.vrf, a.mac, a.hostname, a.status,"
 		" a.role, a.description, a.hostname_flags FROM allocations a"
-		" LEFT JOIN sources s ON s.id = a.source_id ORDER BY a.ip",
+		" LEFT JOIN sources s ON s.id = a.source_id WHERE a.ip >= ?2 AND a.ip < ?3 ORDER BY a.ip",
 		sizeof(struct db_aud_alloc), 7,
 		{ O(db_aud_alloc, source), O(db_aud_alloc, vrf), O(db_aud_alloc, mac),
 		  O(db_aud_alloc, hostname), O(db_aud_alloc, status), O(db_aud_alloc, role),
@@ -51,14 +51,15 @@ static const struct src_def srcs[DB_AUD_NSRC] = {
 	[DB_AUD_LEASE] = {
 		"SELECT l.ip, coalesce(l.line, 0), coalesce(l.starts, 0), coalesce(l.ends, 0), s.name,"
 		" l.mac, l.hostname, l.state, l.kind, l.active FROM leases l"
-		" LEFT JOIN sources s ON s.id = l.source_id ORDER BY l.ip",
+		" LEFT JOIN sources s ON s.id = l.source_id WHERE l.ip >= ?2 AND l.ip < ?3 ORDER BY l.ip",
 		sizeof(struct db_aud_lease), 5,
 		{ O(db_aud_lease, source), O(db_aud_lease, mac), O(db_aud_lease, hostname),
 		  O(db_aud_lease, state), O(db_aud_lease, kind) },
 		{ 4, 5, 6, 7, 8 } },
 	[DB_AUD_ANSWER] = {
 		"SELECT ip, coalesce(run_id, 0), coalesce(ttl, 0), at, qname, qtype, status, name,"
-		" server, name_flags FROM dns_answers WHERE ip IS NOT NULL ORDER BY ip",
+		" server, name_flags FROM dns_answers WHERE ip >= ?2 AND ip < ?3"
+		" AND qtype NOT IN ('A', 'AAAA') ORDER BY ip",
 		sizeof(struct db_aud_answer), 5,
 		{ O(db_aud_answer, qname), O(db_aud_answer, qtype), O(db_aud_answer, status),
 		  O(db_aud_answer, name), O(db_aud_answer, server) },
@@ -66,14 +67,14 @@ static const struct src_def srcs[DB_AUD_NSRC] = {
 	[DB_AUD_RECORD] = {
 		"SELECT r.ip, coalesce(r.ttl, 0), coalesce(r.line, 0), s.name, r.zone, r.owner, r.type,"
 		" r.rdata, r.target FROM dns_records r LEFT JOIN sources s ON s.id = r.source_id"
-		" WHERE r.ip IS NOT NULL ORDER BY r.ip",
+		" WHERE r.ip >= ?2 AND r.ip < ?3 ORDER BY r.ip",
 		sizeof(struct db_aud_record), 6,
 		{ O(db_aud_record, source), O(db_aud_record, zone), O(db_aud_record, owner),
 		  O(db_aud_record, type), O(db_aud_record, rdata), O(db_aud_record, target) },
 		{ 3, 4, 5, 6, 7, 8 } },
 	[DB_AUD_EVENT] = {
 		"SELECT ip, coalesce(run_id, 0), at, vlan, kind, mac, other_mac, iface, sensor, detail"
-		" FROM events WHERE ip IS NOT NULL AND at >= ?1 ORDER BY ip",
+		" FROM events WHERE ip >= ?2 AND ip < ?3 AND at >= ?1 ORDER BY ip",
 		sizeof(struct db_aud_event), 6,
 		{ O(db_aud_event, kind), O(db_aud_event, mac), O(db_aud_event, other_mac),
 		  O(db_aud_event, iface), O(db_aud_event, sensor), O(db_aud_event, detail) },
@@ -98,6 +99,16 @@ struct db_aud_cursor {
 
 struct db_aud_cursor *db_aud_open(struct db *db, enum db_aud_src src, int64_t since)
 {
+	return db_aud_open_range(db, src, since, NULL, NULL);
+}
+
+struct db_aud_cursor *db_aud_open_range(struct db *db, enum db_aud_src src, int64_t since,
+					const struct ipd_ip *lo, const struct ipd_ip *hi)
+{
+	/* 16 zero bytes sort first; 17 0xff bytes sort after every 16-byte address
+	 * (BLOBs compare with memcmp, then by length). */
+	static const uint8_t zero[16], top[17] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	struct db_aud_cursor *c = xcalloc(1, sizeof *c);
 	c->db = db;
 	c->src = src;
@@ -105,8 +116,32 @@ struct db_aud_cursor *db_aud_open(struct db *db, enum db_aud_src src, int64_t si
 	c->st = db_prep(db, c->def->sql);
 	if (src == DB_AUD_EVENT)
 		sqlite3_bind_int64(c->st, 1, since);
+	sqlite3_bind_blob(c->st, 2, lo ? lo->b : zero, 16, SQLITE_STATIC);
+	if (hi)
+		sqlite3_bind_blob(c->st, 3, hi->b, 16, SQLITE_STATIC);
+	else
+		sqlite3_bind_blob(c->st, 3, top, 17, SQLITE_STATIC);
 	c->state = CUR_STEP;
 	return c;
+}
+
+bool db_aud_split_point(struct db *db, struct ipd_ip *out)
+{
+	/* the median observed address (else allocation): halves of similar work */
+	static const char *const sql[] = {
+		"SELECT ip FROM observations ORDER BY ip LIMIT 1 OFFSET"
+		" (SELECT count(*) / 2 FROM observations)",
+		"SELECT ip FROM allocations ORDER BY ip LIMIT 1 OFFSET"
+		" (SELECT count(*) / 2 FROM allocations)",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		sqlite3_stmt *st = db_prep(db, sql[i]);
+		bool ok = sqlite3_step(st) == SQLITE_ROW && db_col_ip(st, 0, out);
+		sqlite3_finalize(st);
+		if (ok)
+			return true;
+	}
+	return false;
 }
 
 static void advance(struct db_aud_cursor *c)

@@ -39,8 +39,9 @@ struct db_aud_lease {
 	bool active;
 };
 
-/* dns_answers with an address: PTR rows (ip = the address asked about, also
- * for failed lookups) and A/AAAA rows (ip = the answer). */
+/* dns_answers rows. The address cursor returns PTR rows (ip = the address
+ * asked about, also for failed lookups); A/AAAA rows (ip = the answer) are
+ * read once, by db_aud_forward_answers. */
 struct db_aud_answer {
 	struct ipd_ip ip;
 	int64_t run_id, ttl, at;
@@ -72,6 +73,13 @@ struct db_aud_cursor;
 /* Open a cursor ordered by address. since: events only from this time on
  * (other sources ignore it). */
 struct db_aud_cursor *db_aud_open(struct db *db, enum db_aud_src src, int64_t since);
+/* The same restricted to lo <= ip < hi (NULL = unbounded); lo/hi must stay
+ * valid while the cursor is open. */
+struct db_aud_cursor *db_aud_open_range(struct db *db, enum db_aud_src src, int64_t since,
+					const struct ipd_ip *lo, const struct ipd_ip *hi);
+/* An address splitting the observed (else allocated) addresses in two halves,
+ * for a parallel join; false when the store has neither. */
+bool db_aud_split_point(struct db *db, struct ipd_ip *out);
 /* Address of the next group; false at the end (or on error: db_aud_failed). */
 bool db_aud_peek(struct db_aud_cursor *c, struct ipd_ip *ip);
 /* All rows of the next group (whose address is *ip as given by peek); *rows

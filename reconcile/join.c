@@ -10,6 +10,8 @@
 #include "join.h"
 
 #include <ctype.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -116,9 +118,13 @@ struct name_slot {
 	struct name_ent *e;
 };
 
+#define NAMES_MAX_SERVERS 64
+
 struct name_idx {
 	int64_t first_run;
 	bool any, multi;
+	char *servers[NAMES_MAX_SERVERS];  /* [0] unused: 0 = unknown */
+	size_t nservers;
 	struct name_slot *slots;
 	size_t cap, n;
 	struct ipnode *nodes;
@@ -150,8 +156,30 @@ void names_free(struct name_idx *x)
 		return;
 	free(x->slots);
 	free(x->nodes);
+	for (size_t i = 1; i < x->nservers; i++)
+		free(x->servers[i]);
 	arena_free(&x->ar);
 	free(x);
+}
+
+static uint16_t server_index(struct name_idx *x, const char *server)
+{
+	if (!server || !*server)
+		return 0;
+	if (x->nservers == 0)
+		x->nservers = 1;
+	for (size_t i = 1; i < x->nservers; i++)
+		if (strcmp(x->servers[i], server) == 0)
+			return (uint16_t)i;
+	if (x->nservers >= NAMES_MAX_SERVERS)
+		return 0;
+	x->servers[x->nservers] = xstrdup(server);
+	return (uint16_t)x->nservers++;
+}
+
+const char *names_server(const struct name_idx *x, const struct name_fwd *f)
+{
+	return f->server && f->server < x->nservers ? x->servers[f->server] : NULL;
 }
 
 static struct name_slot *slot_of(const struct name_idx *x, const char *norm, uint64_t h)
@@ -178,16 +206,17 @@ static void grow(struct name_idx *x)
 	free(old);
 }
 
-void names_add(struct name_idx *x, const char *qname, const char *qtype, const char *status,
-	       const struct ipd_ip *ip, int64_t run_id, int64_t at, int64_t ttl)
+static const struct name_ent *add(struct name_idx *x, const char *qname, const char *qtype,
+				  const char *status, const struct ipd_ip *ip, int64_t run_id,
+				  int64_t at, int64_t ttl, const char *server)
 {
 	char norm[256];
 	dns_norm(qname, norm, sizeof norm);
 	if (!*norm)
-		return;
+		return NULL;
 	bool v6 = strcasecmp(qtype, "AAAA") == 0;
 	if (!v6 && strcasecmp(qtype, "A") != 0)
-		return;
+		return NULL;
 	if (!x->any) {
 		x->any = true;
 		x->first_run = run_id;
@@ -211,7 +240,7 @@ void names_add(struct name_idx *x, const char *qname, const char *qtype, const c
 	}
 	struct name_fwd *f = v6 ? &s->e->aaaa : &s->e->a;
 	if (f->cls != DNS_NONE && run_id < f->run_id)
-		return;                       /* an older run: superseded */
+		return s->e;                  /* an older run: superseded */
 	if (f->cls == DNS_NONE || run_id > f->run_id) {
 		memset(f, 0, sizeof *f);      /* a newer run replaces the older answers */
 		f->run_id = run_id;
@@ -234,6 +263,23 @@ void names_add(struct name_idx *x, const char *qname, const char *qtype, const c
 		f->head = (uint32_t)++x->nnodes;
 		f->nip++;
 	}
+	if (server)
+		f->server = server_index(x, server);
+	return s->e;
+}
+
+const struct name_ent *names_add(struct name_idx *x, const char *qname, const char *qtype,
+				 const char *status, const struct ipd_ip *ip, int64_t run_id,
+				 int64_t at, int64_t ttl)
+{
+	return add(x, qname, qtype, status, ip, run_id, at, ttl, NULL);
+}
+
+const struct name_ent *names_add_answer(struct name_idx *x, const struct db_aud_answer *a,
+					bool has_ip)
+{
+	return add(x, a->qname, a->qtype, a->status, has_ip ? &a->ip : NULL, a->run_id, a->at,
+		   a->ttl, a->server);
 }
 
 const struct name_ent *names_get(const struct name_idx *x, const char *name)
@@ -493,6 +539,22 @@ struct pass {
 	/* dns answers of the current address after the latest-run filter */
 	struct db_aud_answer *ans;
 	size_t capans;
+	/* current A/AAAA answers by address: the in-memory seventh "cursor" */
+	struct fwd_pair *fwd;
+	size_t nfwd, capfwd, fwdpos;
+	struct name_idx *names;
+	/* per-subnet usage counters of this pass: allocated, leased, seen, used */
+	int64_t (*cnt)[4];
+	/* the address range of this pass (NULL = unbounded) and its outcome */
+	const struct ipd_ip *lo, *hi;
+	enum ipd_status rc;
+};
+
+struct fwd_pair {
+	struct ipd_ip ip;
+	const struct name_ent *e;
+	int64_t run_id;
+	bool v6;
 };
 
 struct mac_pair {
@@ -664,11 +726,10 @@ static void count_usage(struct pass *p, const struct host_view *v)
 		return;
 	bool used = v->allocated || v->leased || v->live;
 	for (int i = v->subnet; i >= 0; i = p->c->subnets[i].parent) {
-		struct jv_subnet *s = &p->c->subnets[i];
-		s->n_alloc += v->allocated;
-		s->n_lease += v->leased;
-		s->n_seen += v->live;
-		s->n_used += used;
+		p->cnt[i][0] += v->allocated;
+		p->cnt[i][1] += v->leased;
+		p->cnt[i][2] += v->live;
+		p->cnt[i][3] += used;
 	}
 }
 
@@ -773,11 +834,60 @@ static int load_allow(void *arg, const struct db_aud_allow *a)
 	return 0;
 }
 
+/* Forward answers are read once: into the name index, and (answers with an
+ * address) into a list sorted by address that the merge walks like a cursor. */
 static int load_fwd(void *arg, const struct db_aud_answer *a, bool has_ip)
 {
-	struct name_idx *x = arg;
-	names_add(x, a->qname, a->qtype, a->status, has_ip ? &a->ip : NULL, a->run_id, a->at, a->ttl);
+	struct pass *p = arg;
+	const struct name_ent *e = names_add_answer(p->names, a, has_ip);
+	if (!e || !has_ip || dns_classify(a->status) != DNS_OK)
+		return 0;
+	if (p->nfwd == p->capfwd) {
+		p->capfwd = p->capfwd ? p->capfwd * 2 : 4096;
+		p->fwd = xreallocarray(p->fwd, p->capfwd, sizeof *p->fwd);
+	}
+	p->fwd[p->nfwd++] = (struct fwd_pair){ a->ip, e, a->run_id, strcasecmp(a->qtype, "AAAA") == 0 };
 	return 0;
+}
+
+static int fwd_cmp(const void *a, const void *b)
+{
+	const struct fwd_pair *x = a, *y = b;
+	return ipd_ip_cmp(&x->ip, &y->ip);
+}
+
+/* Drop answers of superseded runs, sort by address. */
+static void fwd_index(struct pass *p)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < p->nfwd; i++) {
+		const struct fwd_pair *f = &p->fwd[i];
+		const struct name_fwd *nf = f->v6 ? &f->e->aaaa : &f->e->a;
+		if (f->run_id == nf->run_id)
+			p->fwd[k++] = *f;
+	}
+	p->nfwd = k;
+	if (k)
+		qsort(p->fwd, k, sizeof *p->fwd, fwd_cmp);
+}
+
+/* Append the A/AAAA answers pointing at ip to p->ans (after n rows). */
+static size_t fwd_take(struct pass *p, const struct ipd_ip *ip, size_t n)
+{
+	while (p->fwdpos < p->nfwd && ipd_ip_eq(&p->fwd[p->fwdpos].ip, ip)) {
+		const struct fwd_pair *f = &p->fwd[p->fwdpos++];
+		const struct name_fwd *nf = f->v6 ? &f->e->aaaa : &f->e->a;
+		if (n >= p->capans) {
+			p->capans = p->capans ? p->capans * 2 : 16;
+			p->ans = xreallocarray(p->ans, p->capans, sizeof *p->ans);
+		}
+		p->ans[n++] = (struct db_aud_answer){
+			.ip = f->ip, .run_id = nf->run_id, .ttl = nf->ttl, .at = nf->at,
+			.qname = f->e->name, .qtype = f->v6 ? "AAAA" : "A", .status = "ok",
+			.name = f->e->name, .server = names_server(p->names, nf),
+		};
+	}
+	return n;
 }
 
 static int load_mac(void *arg, const char *mac)
@@ -801,6 +911,125 @@ struct join_state {
 	struct macset *macs;
 };
 
+/* One merge over [p->lo, p->hi) on its own read-only connection. */
+static void *merge_pass(void *arg)
+{
+	struct pass *p = arg;
+	struct audit_ctx *c = p->c;
+	struct audit_stats *st = p->st;
+	struct db *db;
+	p->rc = db_open(db_path(p->db), DB_READONLY, &db);
+	if (p->rc != IPD_OK)
+		return NULL;
+	if (p->lo) /* start the in-memory A/AAAA list at the range */
+		while (p->fwdpos < p->nfwd && ipd_ip_cmp(&p->fwd[p->fwdpos].ip, p->lo) < 0)
+			p->fwdpos++;
+	struct db_aud_cursor *cur[DB_AUD_NSRC];
+	for (int s = 0; s < DB_AUD_NSRC; s++)
+		cur[s] = db_aud_open_range(db, (enum db_aud_src)s,
+					   c->now - c->conflict_secs - c->stale_secs, p->lo, p->hi);
+	for (;;) {
+		struct ipd_ip min, ip;
+		bool any = p->fwdpos < p->nfwd && (!p->hi || ipd_ip_cmp(&p->fwd[p->fwdpos].ip, p->hi) < 0);
+		if (any)
+			min = p->fwd[p->fwdpos].ip;
+		for (int s = 0; s < DB_AUD_NSRC; s++)
+			if (db_aud_peek(cur[s], &ip) && (!any || ipd_ip_cmp(&ip, &min) < 0)) {
+				min = ip;
+				any = true;
+			}
+		if (!any)
+			break;
+		struct host_view v = { .ip = min };
+		const void *rows[DB_AUD_NSRC];
+		size_t n[DB_AUD_NSRC];
+		for (int s = 0; s < DB_AUD_NSRC; s++) {
+			n[s] = 0;
+			rows[s] = NULL;
+			if (db_aud_peek(cur[s], &ip) && ipd_ip_eq(&ip, &min))
+				n[s] = db_aud_take(cur[s], &rows[s]);
+		}
+		v.obs = rows[DB_AUD_OBS], v.nobs = n[DB_AUD_OBS];
+		v.alloc = rows[DB_AUD_ALLOC], v.nalloc = n[DB_AUD_ALLOC];
+		v.lease = rows[DB_AUD_LEASE], v.nlease = n[DB_AUD_LEASE];
+		v.zrec = rows[DB_AUD_RECORD], v.nzrec = n[DB_AUD_RECORD];
+		v.ev = rows[DB_AUD_EVENT], v.nev = n[DB_AUD_EVENT];
+		v.nans = filter_answers(p, rows[DB_AUD_ANSWER], n[DB_AUD_ANSWER]);
+		size_t nptr = v.nans;
+		v.nans = fwd_take(p, &min, v.nans);
+		v.ans = p->ans;
+		st->observations += (int64_t)v.nobs;
+		st->allocations += (int64_t)v.nalloc;
+		st->leases += (int64_t)v.nlease;
+		st->answers += (int64_t)n[DB_AUD_ANSWER] + (int64_t)(v.nans - nptr);
+		st->records += (int64_t)v.nzrec;
+		st->events += (int64_t)v.nev;
+		st->addresses++;
+		v.subnet = ctx_subnet_of(c, &v.ip);
+		v.pool = ctx_pool_of(c, &v.ip);
+		coverage_at(p, &v.ip, &v.covered, &v.last_covered);
+		view_prepare(&v, c);
+
+		rules_addr(&v, c, p->em);
+		count_usage(p, &v);
+		if (v.live && v.subnet < 0 && !ipd_ip_is_link_local(&v.ip) &&
+		    !ipd_ip_is_multicast(&v.ip) && !ipd_ip_is_unspecified(&v.ip))
+			unm_add(p, &v);
+		if (v.live)
+			pairs_add(p, &v);
+	}
+	for (int s = 0; s < DB_AUD_NSRC; s++) {
+		if (db_aud_failed(cur[s]))
+			p->rc = IPD_EDB;
+		db_aud_close(cur[s]);
+	}
+	unm_flush(p);
+	db_close(db);
+	return NULL;
+}
+
+/* Findings of all threads go through one lock into the caller's sink. */
+struct locked_sink {
+	pthread_mutex_t mu;
+	struct finding_sink inner;
+};
+
+static void locked_put(void *ctx, const struct finding *f)
+{
+	struct locked_sink *l = ctx;
+	pthread_mutex_lock(&l->mu);
+	l->inner.put(l->inner.ctx, f);
+	pthread_mutex_unlock(&l->mu);
+}
+
+static void *mac_phase(void *arg)
+{
+	mac_pass(arg);
+	return NULL;
+}
+
+static void *name_phase(void *arg)
+{
+	struct pass *p = arg;
+	for (size_t i = 0; i < p->c->nsubnets; i++)
+		rules_subnet(&p->c->subnets[i], p->c, p->em);
+	names_each(p->names, name_rule_cb, p);
+	return NULL;
+}
+
+/* Run f(a) and g(b) at once when threads allow, else one after the other. */
+static void both(int threads, void *(*f)(void *), void *a, void *(*g)(void *), void *b)
+{
+	pthread_t t;
+	if (threads > 1 && pthread_create(&t, NULL, g, b) == 0) {
+		f(a);
+		pthread_join(t, NULL);
+		return;
+	}
+	f(a);
+	g(b);
+}
+
 enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *em,
 			 struct audit_stats *st)
 {
@@ -823,81 +1052,95 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		rc = IPD_EDB;
 	c->known_macs = macs;
 	struct name_idx *names = names_new();
-	if (rc == IPD_OK && db_aud_forward_answers(db, load_fwd, names) != IPD_OK)
+	p.names = names;
+	if (rc == IPD_OK && db_aud_forward_answers(db, load_fwd, &p) != IPD_OK)
 		rc = IPD_EDB;
 	c->names = names;
+	fwd_index(&p);
 	st->names = (int64_t)names_count(names);
-	log_info("audit: %zu subnets, %zu DHCP pools, %zu allowlist entries, %zu coverage rows,"
-		 " %zu names", c->nsubnets, c->nranges, c->nallow, p.ncov, names_count(names));
+	/* lazily initialised tables must be ready before threads read them */
+	if (c->oui)
+		oui_load(c->oui);
+	struct ipd_ip any = { { 0 } };
+	(void)ipd_ip_is_special(&any);
 
-	/* the merge */
-	struct db_aud_cursor *cur[DB_AUD_NSRC];
-	for (int s = 0; s < DB_AUD_NSRC; s++)
-		cur[s] = db_aud_open(db, (enum db_aud_src)s, c->now - c->conflict_secs -
-							 c->stale_secs);
-	while (rc == IPD_OK) {
-		struct ipd_ip min, ip;
-		bool any = false;
-		for (int s = 0; s < DB_AUD_NSRC; s++)
-			if (db_aud_peek(cur[s], &ip) && (!any || ipd_ip_cmp(&ip, &min) < 0)) {
-				min = ip;
-				any = true;
-			}
-		if (!any)
-			break;
-		struct host_view v = { .ip = min };
-		const void *rows[DB_AUD_NSRC];
-		size_t n[DB_AUD_NSRC];
-		for (int s = 0; s < DB_AUD_NSRC; s++) {
-			n[s] = 0;
-			rows[s] = NULL;
-			if (db_aud_peek(cur[s], &ip) && ipd_ip_eq(&ip, &min))
-				n[s] = db_aud_take(cur[s], &rows[s]);
-		}
-		v.obs = rows[DB_AUD_OBS], v.nobs = n[DB_AUD_OBS];
-		v.alloc = rows[DB_AUD_ALLOC], v.nalloc = n[DB_AUD_ALLOC];
-		v.lease = rows[DB_AUD_LEASE], v.nlease = n[DB_AUD_LEASE];
-		v.zrec = rows[DB_AUD_RECORD], v.nzrec = n[DB_AUD_RECORD];
-		v.ev = rows[DB_AUD_EVENT], v.nev = n[DB_AUD_EVENT];
-		v.nans = filter_answers(&p, rows[DB_AUD_ANSWER], n[DB_AUD_ANSWER]);
-		v.ans = p.ans;
-		st->observations += (int64_t)v.nobs;
-		st->allocations += (int64_t)v.nalloc;
-		st->leases += (int64_t)v.nlease;
-		st->answers += (int64_t)n[DB_AUD_ANSWER];
-		st->records += (int64_t)v.nzrec;
-		st->events += (int64_t)v.nev;
-		st->addresses++;
-		v.subnet = ctx_subnet_of(c, &v.ip);
-		v.pool = ctx_pool_of(c, &v.ip);
-		coverage_at(&p, &v.ip, &v.covered, &v.last_covered);
-		view_prepare(&v, c);
-
-		rules_addr(&v, c, em);
-		count_usage(&p, &v);
-		if (v.live && v.subnet < 0 && !ipd_ip_is_link_local(&v.ip) &&
-		    !ipd_ip_is_multicast(&v.ip) && !ipd_ip_is_unspecified(&v.ip))
-			unm_add(&p, &v);
-		if (v.live)
-			pairs_add(&p, &v);
+	/* the merge: two halves of the address space at once when there are two
+	 * CPUs; the split is aligned to a /24 or /64 so no unrecorded prefix is cut */
+	int threads = c->threads > 0 ? c->threads : (sysconf(_SC_NPROCESSORS_ONLN) > 1 ? 2 : 1);
+	struct ipd_ip split;
+	if (threads > 1 && db_aud_split_point(db, &split)) {
+		struct ipd_prefix pf;
+		ipd_prefix_of(&split, ipd_ip_is_v4(&split) ? 24 : 64, &pf);
+		split = pf.addr;
+	} else {
+		threads = 1;
 	}
-	for (int s = 0; s < DB_AUD_NSRC; s++) {
-		if (db_aud_failed(cur[s]))
-			rc = IPD_EDB;
-		db_aud_close(cur[s]);
+	log_info("audit: %zu subnets, %zu DHCP pools, %zu allowlist entries, %zu coverage rows,"
+		 " %zu names, %d thread(s)", c->nsubnets, c->nranges, c->nallow, p.ncov,
+		 names_count(names), threads);
+
+	struct locked_sink ls = { .inner = em->sink };
+	pthread_mutex_init(&ls.mu, NULL);
+	struct rule_emit wem[2];
+	struct audit_stats wst[2];
+	struct pass w[2];
+	for (int i = 0; i < 2; i++) {
+		emit_init(&wem[i], (struct finding_sink){ &ls, locked_put });
+		memcpy(wem[i].sev, em->sev, sizeof em->sev);
+		memcpy(wem[i].enabled, em->enabled, sizeof em->enabled);
+		memset(&wst[i], 0, sizeof wst[i]);
+		w[i] = (struct pass){ .db = db, .c = c, .em = &wem[i], .st = &wst[i],
+				      .cov = p.cov, .ncov = p.ncov, .fwd = p.fwd, .nfwd = p.nfwd,
+				      .names = names };
+		w[i].cnt = xcalloc(c->nsubnets + 1, sizeof *w[i].cnt);
 	}
 	if (rc == IPD_OK) {
-		unm_flush(&p);
-		mac_pass(&p);
-		for (size_t i = 0; i < c->nsubnets; i++)
-			rules_subnet(&c->subnets[i], c, em);
-		names_each(names, name_rule_cb, &p);
+		if (threads > 1) {
+			w[0].hi = &split;
+			w[1].lo = &split;
+			both(2, merge_pass, &w[0], merge_pass, &w[1]);
+		} else {
+			merge_pass(&w[0]);
+		}
+		for (int i = 0; i < 2; i++)
+			if (w[i].rc != IPD_OK)
+				rc = w[i].rc;
 	}
-	arena_free(&p.unm_ar);
+	/* gather: usage counters, (MAC, address) pairs, statistics */
+	for (size_t k = 0; k < c->nsubnets; k++) {
+		struct jv_subnet *sn = &c->subnets[k];
+		sn->n_alloc = w[0].cnt[k][0] + w[1].cnt[k][0];
+		sn->n_lease = w[0].cnt[k][1] + w[1].cnt[k][1];
+		sn->n_seen = w[0].cnt[k][2] + w[1].cnt[k][2];
+		sn->n_used = w[0].cnt[k][3] + w[1].cnt[k][3];
+	}
+	if (w[1].npairs) {
+		w[0].pairs = xreallocarray(w[0].pairs, w[0].npairs + w[1].npairs, sizeof *w[0].pairs);
+		memcpy(w[0].pairs + w[0].npairs, w[1].pairs, w[1].npairs * sizeof *w[1].pairs);
+		w[0].npairs += w[1].npairs;
+	}
+	if (rc == IPD_OK)
+		both(threads, mac_phase, &w[0], name_phase, &w[1]);
+	for (int i = 0; i < 2; i++) {
+		st->addresses += wst[i].addresses;
+		st->observations += wst[i].observations;
+		st->allocations += wst[i].allocations;
+		st->leases += wst[i].leases;
+		st->answers += wst[i].answers;
+		st->records += wst[i].records;
+		st->events += wst[i].events;
+		st->macs += wst[i].macs;
+		em->count += wem[i].count;
+		emit_free(&wem[i]);
+		arena_free(&w[i].unm_ar);
+		free(w[i].heap);
+		free(w[i].pairs);
+		free(w[i].ans);
+		free(w[i].cnt);
+	}
+	pthread_mutex_destroy(&ls.mu);
 	free(p.cov);
-	free(p.heap);
-	free(p.pairs);
-	free(p.ans);
+	free(p.fwd);
 	/* strings of subnets/ranges/allowlist stay in an arena owned via ctx */
 	struct join_state *l = xcalloc(1, sizeof *l);
 	l->ar = p.ar;

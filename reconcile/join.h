@@ -29,6 +29,7 @@ struct name_fwd {
 	uint32_t nip, head;      /* answers: a list in the index's address pool */
 	uint8_t cls;             /* enum dns_cls */
 	uint8_t status;          /* index into the status vocabulary */
+	uint16_t server;         /* index into the index's server names, 0 = unknown */
 	int32_t ttl;
 };
 
@@ -40,9 +41,15 @@ struct name_ent {
 struct name_idx;
 struct name_idx *names_new(void);
 void names_free(struct name_idx *x);
-/* Add one forward answer row (ip NULL for failures/negatives). */
-void names_add(struct name_idx *x, const char *qname, const char *qtype, const char *status,
-	       const struct ipd_ip *ip, int64_t run_id, int64_t at, int64_t ttl);
+/* Add one forward answer row (ip NULL for failures/negatives). Returns the
+ * entry, or NULL when the row was not indexed (not A/AAAA, empty name). */
+const struct name_ent *names_add(struct name_idx *x, const char *qname, const char *qtype,
+				 const char *status, const struct ipd_ip *ip, int64_t run_id,
+				 int64_t at, int64_t ttl);
+/* The same for a stored answer row, keeping the server that answered. */
+const struct name_ent *names_add_answer(struct name_idx *x, const struct db_aud_answer *a,
+					bool has_ip);
+const char *names_server(const struct name_idx *x, const struct name_fwd *f);
 /* Lookup by any spelling (case, trailing dot); NULL when never looked up. */
 const struct name_ent *names_get(const struct name_idx *x, const char *name);
 /* The answers of one type. */
@@ -95,6 +102,7 @@ struct audit_ctx {
 	int64_t conflict_secs;    /* ip-conflict window */
 	double exhaustion_pct;    /* default threshold */
 	bool passive_coverage;    /* let capture coverage count as "covered" */
+	int threads;              /* join threads: 0 = 2 when there are 2+ CPUs, else 1 */
 
 	struct oui_db *oui;       /* may be NULL */
 	struct geo *geo;          /* may be NULL */
