@@ -26,6 +26,7 @@
 #include "../scanner/capture.h"
 #include "../scanner/parse.h"
 #include "../scanner/passive.h"
+#include "../scanner/passive_store.h"
 #include "app.h"
 #include "priv.h"
 
@@ -42,6 +43,7 @@ struct listen {
 	struct parse_counters cnt;
 	struct obs_sink sink;
 	struct db_writer *w;
+	struct pstore *ps;      /* writer thread owning w during the capture */
 	bool json;
 	struct sbuf line;
 };
@@ -91,15 +93,15 @@ static enum ipd_status out_event(void *ctx, const struct db_event *e)
 		sbuf_adds(b, "}\n");
 		fputs(sbuf_str(b), stdout);
 	}
-	if (l->w)
-		return db_event_put(l->w, e);
+	if (l->ps)
+		return pstore_event(l->ps, e);
 	return IPD_OK;
 }
 
 static enum ipd_status out_obs(void *ctx, const struct db_obs *o)
 {
 	struct listen *l = ctx;
-	return l->w ? db_obs_put(l->w, o) : IPD_OK;
+	return l->ps ? pstore_obs(l->ps, o) : IPD_OK;
 }
 
 static enum ipd_status print_obs(void *ctx, const struct db_obs *o)
@@ -129,9 +131,9 @@ static int on_frame(void *ctx, const struct frame *f)
 static void on_tick(void *ctx)
 {
 	struct listen *l = ctx;
-	if (l->w) {
+	if (l->ps) {
 		passive_flush(l->pv);
-		db_writer_flush(l->w);
+		pstore_flush(l->ps);
 	}
 }
 
@@ -407,6 +409,9 @@ static int run(struct app *app, int argc, char **argv)
 		.tick = on_tick,
 		.tick_ms = flush_s * 1000,
 	};
+	/* From here until pstore_close only the writer thread uses the store. */
+	if (l.w)
+		l.ps = pstore_new(l.w);
 	int64_t t0 = mono_ms();
 	enum ipd_status cst = capture_run(cap, &lim, on_frame, &l);
 	int64_t elapsed = mono_ms() - t0;
@@ -416,6 +421,12 @@ static int run(struct app *app, int argc, char **argv)
 	enum ipd_status st = passive_flush(pv);
 	if (json)
 		passive_totals_sorted(pv, print_obs, &l);
+	if (l.ps) {
+		enum ipd_status pst = pstore_close(l.ps);
+		l.ps = NULL;
+		if (st == IPD_OK)
+			st = pst;
+	}
 	if (l.w) {
 		enum ipd_status wst = db_writer_close(l.w);
 		l.w = NULL;
@@ -479,6 +490,8 @@ static int run(struct app *app, int argc, char **argv)
 	}
 
 done:
+	if (l.ps)
+		pstore_close(l.ps);
 	if (l.w)
 		db_writer_close(l.w);
 	passive_free(pv);
