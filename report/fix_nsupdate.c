@@ -289,6 +289,20 @@ static int change_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+/* Order that puts identical changes next to each other (for merging). */
+static int change_key_cmp(const void *pa, const void *pb)
+{
+	const struct change *a = pa, *b = pb;
+	int r;
+	if ((r = (a->chk != FIX_OK) - (b->chk != FIX_OK)))
+		return r;
+	if ((r = nullcmp(a->zone, b->zone)) || (r = nullcmp(a->name, b->name)) ||
+	    (r = nullcmp(a->type, b->type)) || (r = nullcmp(a->op, b->op)) ||
+	    (r = nullcmp(a->value, b->value)) || (r = nullcmp(a->old, b->old)))
+		return r;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
 static bool same_change(const struct change *a, const struct change *b)
 {
 	return a->chk == FIX_OK && b->chk == FIX_OK && !nullcmp(a->zone, b->zone) &&
@@ -354,8 +368,10 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 	for (size_t i = 0; i < cl.n; i++)
 		if (cl.v[i].chk == FIX_OK && !cl.v[i].zone)
 			cl.v[i].zone = derive_zone(&zs, cl.v[i].name);
-	qsort(cl.v, cl.n, sizeof *cl.v, change_cmp);
-	/* merge identical changes asked for by several findings */
+	/* merge identical changes asked for by several findings (two findings
+	 * often want the same record: missing-forward and forward-reverse-
+	 * mismatch); a second identical message would fail its prereq */
+	qsort(cl.v, cl.n, sizeof *cl.v, change_key_cmp);
 	for (size_t i = 0; i + 1 < cl.n; i++) {
 		size_t j = i + 1;
 		while (j < cl.n && cl.v[j].zone && same_change(&cl.v[i], &cl.v[j])) {
@@ -371,6 +387,8 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 		}
 		i = j - 1;
 	}
+	/* output order: by zone, then as the findings came (severity first) */
+	qsort(cl.v, cl.n, sizeof *cl.v, change_cmp);
 
 	char tb[RPT_TIME_LEN];
 	if (o->plan) {

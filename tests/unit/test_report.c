@@ -180,6 +180,12 @@ static const char fixture[] =
 	" (1, 'dup|192.0.2.20', 'dup', 'low', 'ip', '192.0.2.20', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"add\",\"zone\":null,\"name\":\"20.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
 	"  \"value\":\"H.example.test\",\"old\":null}]}'),"
+	" (1, 'crit|192.0.2.21', 'x', 'critical', 'ip', '192.0.2.21', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"21.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"k.example.test.\"}]}'),"
+	" (1, 'info|192.0.2.21', 'y', 'info', 'ip', '192.0.2.21', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"21.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"k.example.test.\"}]}'),"
 	" (1, 'missing-ptr|198.51.100.7', 'missing-ptr', 'medium', 'ip', '198.51.100.7', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"7.100.51.198.in-addr.arpa.\",\"type\":\"PTR\","
 	"  \"value\":\"p.other.test.\"}]}'),"
@@ -229,10 +235,12 @@ static void nsupdate_shape(void **state)
 	struct db *db = open_fixture();
 	struct fix_stats st;
 	char *s = nsupdate_script(db, false, &st);
-	/* resolved, suppressed and broken findings give no change; the two
-	 * identical PTR adds (case and trailing dot differ) are merged */
-	assert_int_equal(st.changes, 4);
-	assert_int_equal(st.duplicates, 1);
+	/* resolved, suppressed and broken findings give no change; identical
+	 * changes are merged, adjacent (case and trailing dot differ) or not
+	 * (critical and info asking for the same PTR around others) */
+	assert_int_equal(st.changes, 5);
+	assert_int_equal(st.duplicates, 2);
+	assert_non_null(strstr(s, ";   also fixes info|192.0.2.21\n"));
 	assert_int_equal(st.refused, 0);
 	assert_null(strstr(s, "gone.example.test"));
 	assert_null(strstr(s, "sup.example.test"));
@@ -257,11 +265,13 @@ static void nsupdate_shape(void **state)
 		servers++;
 	for (const char *p = s; (p = strstr(p, "\nsend\n")); p++)
 		sends++;
-	assert_int_equal(servers, 4);
-	assert_int_equal(sends, 4);
+	assert_int_equal(servers, 5);
+	assert_int_equal(sends, 5);
+	/* within a zone, the order of the findings (severity first) is kept */
+	assert_true(strstr(s, "fixes x (critical") < strstr(s, "fixes missing-ptr (medium, new): missing-ptr|192.0.2.20"));
 	free(s);
 	s = nsupdate_script(db, true, &st);
-	assert_non_null(strstr(s, "4 changes in 4 zones, 0 refused, 1 duplicates merged"));
+	assert_non_null(strstr(s, "5 changes in 4 zones, 0 refused, 2 duplicates merged"));
 	free(s);
 	db_close(db);
 }
@@ -285,7 +295,7 @@ static int count_finding(void *arg, const struct db_rpt_finding *f)
 		assert_false(f->evidence_valid || f->fix_valid);
 	/* severity order: medium before low */
 	if (*n == 0)
-		assert_string_equal(f->severity, "medium");
+		assert_string_equal(f->severity, "critical");
 	(*n)++;
 	return 0;
 }
@@ -299,7 +309,7 @@ static void read_side(void **state)
 	assert_int_equal(n, 1);
 	n = 0;
 	assert_int_equal(db_rpt_findings(db, 1, true, count_finding, &n), IPD_OK);
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 10);
 	assert_int_equal(db_rpt_latest_audit(db), 1);
 	assert_int_equal(db_rpt_prev_audit(db, 1), -1);
 	char buf[64];
