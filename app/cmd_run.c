@@ -2,7 +2,8 @@
  * ipdrift run: the scheduled pipeline from the configuration file.
  *
  *   import (each source) -> suppress --file -> sweep (each segment) while
- *   listen runs for the window -> resolve -> audit -> report (each output) -> fix
+ *   listen runs for the window -> resolve (+ a --ptr pass) -> audit -> report (each
+ *   output) -> fix -> prune ([prune], in this process: it needs the run lock)
  *
  * Each stage calls the other command's run() in-process with an argv built
  * from the configuration, inside a fork()ed child: sweep and listen drop
