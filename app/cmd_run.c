@@ -795,6 +795,27 @@ static char *stats_json(const struct runctx *r)
 	return sbuf_detach(&b);
 }
 
+/* --json: the summary as one JSON object on stdout (for monitoring). */
+static void summary_json(const struct runctx *r, int64_t id, const char *status, int rc,
+			 long ms, const struct db_run_findings *f)
+{
+	char *stages = stats_json(r);
+	printf("{\"schema_version\":1,\"run\":%lld,\"status\":\"%s\",\"exit\":%d,"
+	       "\"duration_ms\":%ld,\"summary\":%s", (long long)id, status, rc, ms, stages);
+	free(stages);
+	if (f)
+		printf(",\"findings\":{\"new\":%lld,\"ongoing\":%lld,\"resolved\":%lld,"
+		       "\"suppressed\":%lld,\"open\":{\"critical\":%lld,\"high\":%lld,"
+		       "\"medium\":%lld,\"low\":%lld,\"info\":%lld}}",
+		       (long long)f->new_, (long long)f->ongoing, (long long)f->resolved,
+		       (long long)f->suppressed, (long long)f->by_sev[0], (long long)f->by_sev[1],
+		       (long long)f->by_sev[2], (long long)f->by_sev[3], (long long)f->by_sev[4]);
+	else
+		fputs(",\"findings\":null", stdout);
+	puts("}");
+	fflush(stdout);
+}
+
 static void summary(const struct runctx *r, int64_t id, const char *status, int rc, long ms,
 		    const struct db_run_findings *f)
 {
@@ -886,12 +907,13 @@ static int run(struct app *app, int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "skip", required_argument, NULL, 's' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct runctx r = { .app = app, .lock_fd = -1, .parent_pid = getpid(), .life = { -1, -1 },
 			    .audit_run = -1 };
 	const char *fail_on = NULL;
-	bool wait = false;
+	bool wait = false, json = false;
 	int c, rc;
 	while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
 		switch (c) {
@@ -905,6 +927,7 @@ static int run(struct app *app, int argc, char **argv)
 			break;
 		case 'w': wait = true; break;
 		case 'n': r.dry = true; break;
+		case 'j': json = true; break;
 		case 'q':
 			app->verbosity = -1;
 			log_set_level(LOG_LVL_ERR);
@@ -1050,7 +1073,10 @@ static int run(struct app *app, int argc, char **argv)
 		have_f = audited && !r.skip[ST_AUDIT] && db_run_findings(db, id, &f) == IPD_OK;
 		db_close(db);
 	}
-	summary(&r, id, status, rc, ms, have_f ? &f : NULL);
+	if (json)
+		summary_json(&r, id, status, rc, ms, have_f ? &f : NULL);
+	else
+		summary(&r, id, status, rc, ms, have_f ? &f : NULL);
 out:
 	if (r.life[0] >= 0) {
 		close(r.life[0]);
@@ -1068,7 +1094,7 @@ const struct command cmd_run = {
 	.name = "run",
 	.summary = "scheduled audit: import, sweep+listen, resolve, audit, report, fix",
 	.usage = "usage: ipdrift [--config FILE] [--db PATH] run [--fail-on SEVERITY] [--wait]\n"
-		 "                      [--quiet] [--skip STAGE[,STAGE...]] [--dry-run]\n"
+		 "                      [--quiet] [--skip STAGE[,STAGE...]] [--dry-run] [--json]\n"
 		 "\nRuns the whole pipeline from the configuration file (default\n"
 		 CONFIG_DEFAULT_PATH ", see ipdrift.conf(5)) as one recorded run:\n"
 		 "import each source, sweep each segment while listening for the window,\n"
@@ -1087,6 +1113,7 @@ const struct command cmd_run = {
 		 "  --dry-run       print the stages as command lines (listen runs in the\n"
 		 "                  background during the sweeps: `&` ... `wait`); touches\n"
 		 "                  nothing: no lock, no database, no directories\n"
+		 "  --json          the summary as one JSON object (stages, finding counts)\n"
 		 "Exit: 0 ok, 1 --fail-on matched, 75 another run holds the lock (or this run\n"
 		 "was interrupted), 78 configuration error, else the first failed stage's\n"
 		 "(e.g. 77 sweep without CAP_NET_RAW, 75 resolve when no DNS server answered).\n",

@@ -89,6 +89,22 @@ else
 	nok "--syslog (rc=$rc)"; sed 's/^/# /' "$tmp/s.err"
 fi
 
+# run --json: one JSON object on stdout (monitoring), stages and counts.
+printf 'database = %s/j.db\n[audit]\nfail_on = high\n' "$tmp" >"$tmp/j.conf"
+"$bin" --config "$tmp/j.conf" run --quiet --json --skip import,sweep,listen,resolve >"$tmp/j.json" 2>"$tmp/j.err"
+rc=$?
+valid=yes
+if command -v python3 >/dev/null; then
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["schema_version"] == 1 and d["status"] == "ok" and d["summary"]["stages"][0]["stage"] == "audit" and "open" in d["findings"]' "$tmp/j.json" 2>/dev/null || valid=no
+else
+	grep -q '^{"schema_version":1,"run":[0-9]*,"status":"ok"' "$tmp/j.json" || valid=no
+fi
+if [ $rc -eq 0 ] && [ "$valid" = yes ] && [ "$(wc -l <"$tmp/j.json")" -eq 1 ]; then
+	ok "run --json: one JSON object with the stages and finding counts"
+else
+	nok "run --json (rc=$rc)"; sed 's/^/# /' "$tmp/j.json" "$tmp/j.err"
+fi
+
 # The shipped example is valid (warnings for input files absent here are fine).
 out=$("$bin" --config "$top/scripts/ipdrift.conf.example" --check-config 2>&1)
 rc=$?
