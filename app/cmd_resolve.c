@@ -337,6 +337,21 @@ static void plan_free(struct plan *p)
 	free(p->v);
 }
 
+/* Prefixes nest or are disjoint: --ptr i is skipped when another --ptr
+ * holds it (for equal ones, the first is kept). */
+static bool ptr_covered(const struct ipd_prefix *p, size_t n, size_t i)
+{
+	for (size_t j = 0; j < n; j++) {
+		if (j == i || ipd_ip_is_v4(&p[j].addr) != ipd_ip_is_v4(&p[i].addr))
+			continue;
+		if (p[j].len < p[i].len && ipd_prefix_contains(&p[j], &p[i].addr))
+			return true;
+		if (p[j].len == p[i].len && j < i && ipd_ip_eq(&p[j].addr, &p[i].addr))
+			return true;
+	}
+	return false;
+}
+
 static bool parse_int(const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -462,6 +477,8 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	uint64_t range_total = 0;
 	for (size_t i = 0; i < nptrs; i++) {
+		if (ptr_covered(ptrs, nptrs, i))
+			continue;
 		uint64_t n = ipd_prefix_size(&ptrs[i]);
 		range_total = range_total + n < range_total ? UINT64_MAX : range_total + n;
 	}
@@ -530,10 +547,14 @@ static int run(struct app *app, int argc, char **argv)
 
 	for (size_t i = 0; i < nptrs && !got_signal; i++) {
 		struct ipd_ip ip, last;
+		if (ptr_covered(ptrs, nptrs, i))
+			continue;
 		ipd_prefix_first(&ptrs[i], &ip);
 		ipd_prefix_last(&ptrs[i], &last);
 		for (;;) {
-			ask(&rs, DNS_T_PTR, NULL, &ip);
+			/* not through ask(): no per-name set for up to 2^24 names;
+			 * ranges inside another were dropped instead */
+			dns_ptr(&rs.res, &ip, on_result, &rs);
 			drain_some(&rs, false);
 			if (got_signal || ipd_ip_eq(&ip, &last) || !ipd_ip_next(&ip))
 				break;

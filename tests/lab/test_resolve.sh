@@ -242,6 +242,11 @@ check "--ptr over an IPv6 /123: 32 nibble-reversed lookups, ::10 -> web, the res
 	[ "$(grep -c '"qtype":"PTR"' "$TMP/v6.json")" = 32 ] && \
 	[ "$(grep '"status":"ok"' "$TMP/v6.json" | grep -c '"address":"2001:db8:0:1::10","qtype":"PTR","qname":"0.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.","name":"web.example.test."')" = 1 ] && \
 	[ "$(grep -c '"status":"nxdomain"' "$TMP/v6.json")" = 31 ]
+printf 'PTR 192.0.2.7 ok 60 seven.example.\n' >"$TMP/fx"
+"$BIN" -q resolve --fake "$TMP/fx" --ptr 192.0.2.0/24 --ptr 192.0.2.0/25 --ptr 192.0.2.0/24 \
+	--ptr 192.0.2.7 --ptr 198.51.100.0/30 --json --no-store >"$TMP/ovl.json"
+check "--ptr ranges inside others are asked once (256 + 4 lookups), fake backend answers" \
+	[ "$(wc -l <"$TMP/ovl.json")" = 260 ] && [ "$(grep -c '"name":"seven.example."' "$TMP/ovl.json")" = 1 ]
 check "--ptr over a /15 is refused without --force" \
 	bash -c "! '$BIN' -q resolve $S --ptr 198.18.0.0/15 --no-store 2>/dev/null"
 check "--ptr range rows stored (64 PTR queries -> nxdomain for the empty ones)" \
