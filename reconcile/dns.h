@@ -116,7 +116,14 @@ struct dns_resolver {
 
 /* c-ares backend; the only one used in production. */
 enum ipd_status dns_cares_open(const struct dns_opts *o, struct dns_resolver *out);
-/* Fixture backend for tests (format in dns_fake.c's header comment). */
+/* Fixture backend for tests (`ipdrift resolve --fake FILE`). Fixture: one
+ * entry a line, '#' comments:
+ *     default STATUS                  for anything not listed (nxdomain)
+ *     TYPE QNAME STATUS [TTL VALUE]   TYPE PTR|A|AAAA; for PTR, QNAME may be
+ *                                     an address; VALUE (rest of the line) is
+ *                                     the PTR target (\DDD = any byte) or the
+ *                                     A/AAAA address; several ok lines = RRset
+ * e.g. "PTR 192.0.2.10 ok 3600 web.example.test." (details in dns_fake.c). */
 enum ipd_status dns_fake_open(const char *fixture_path, struct dns_resolver *out);
 
 static inline enum ipd_status dns_ptr(struct dns_resolver *r, const struct ipd_ip *ip,
