@@ -226,6 +226,8 @@ static int run(struct app *app, int argc, char **argv)
 		{ "prefix", required_argument, NULL, 'P' },
 		{ "sensor", required_argument, NULL, 's' },
 		{ "flush", required_argument, NULL, 'F' },
+		{ "parent-run", required_argument, NULL, 'R' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *ifaces[MAX_SRC], *files[MAX_SRC];
@@ -233,10 +235,10 @@ static int run(struct app *app, int argc, char **argv)
 	struct ipd_prefix user_pfx[MAX_PFX];
 	struct capture_opts copts = { .promisc = true };
 	const char *user = NULL, *sensor = NULL;
-	long long duration = 0, count = 0, flush_s = 60;
+	long long duration = 0, count = 0, flush_s = 60, parent = 0;
 	bool json = false, no_store = false;
 	int o;
-	while ((o = getopt_long(argc, argv, "i:r:pf:", opts, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "i:r:pf:q", opts, NULL)) != -1) {
 		switch (o) {
 		case 'i':
 		case 'r':
@@ -263,6 +265,11 @@ static int run(struct app *app, int argc, char **argv)
 			if (!parse_num("--flush", optarg, 1, &flush_s))
 				return EX_USAGE;
 			break;
+		case 'R':
+			if (!parse_num("--parent-run", optarg, 0, &parent))
+				return EX_USAGE;
+			break;
+		case 'q': app->verbosity = -1; break;
 		case 'u': user = optarg; break;
 		case 's': sensor = optarg; break;
 		case 'j': json = true; break;
@@ -341,7 +348,7 @@ static int run(struct app *app, int argc, char **argv)
 				sbuf_addc(&names, ',');
 			sbuf_adds(&names, ifaces[i]);
 		}
-		run_id = db_run_start(db, "listen", 0, nif ? sbuf_str(&names) : NULL, sensor,
+		run_id = db_run_start(db, "listen", parent ? parent : app->parent_run, nif ? sbuf_str(&names) : NULL, sensor,
 				      sbuf_str(&args));
 		sbuf_free(&args);
 		sbuf_free(&names);
@@ -521,6 +528,8 @@ const struct command cmd_listen = {
 		 "                          default: the interfaces' own, or recorded subnets for files)\n"
 		 "  --sensor NAME           sensor name stored with observations and events\n"
 		 "  --flush SEC             write observations every SEC seconds while live (60)\n"
+		 "  --parent-run ID         record this capture as a stage of run ID (ipdrift run)\n"
+		 "  -q, --quiet             no counters on stderr\n"
 		 "  --json                  print events as they happen, then observations and\n"
 		 "                          counters, as JSON lines on stdout\n"
 		 "  --no-store              do not open the store (no preload, nothing written)\n"
