@@ -64,6 +64,13 @@ enum ipd_status rpt_summary_load(struct rpt_ctx *c, struct rpt_summary *s)
 	return db_rpt_counts(c->db, c->run_id, count_cb, s);
 }
 
+uint64_t rpt_usable(const struct db_subnet_usage *u)
+{
+	if (u->family == 4 && u->prefix_len <= 30 && u->size > 2)
+		return u->size - 2;
+	return u->size;
+}
+
 const char *rpt_time(int64_t t, char *buf, size_t len)
 {
 	if (t <= 0) {

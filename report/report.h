@@ -74,6 +74,10 @@ struct rpt_summary {
 enum ipd_status rpt_summary_load(struct rpt_ctx *c, struct rpt_summary *s);
 int rpt_state_index(const char *state);
 
+/* Usable addresses of a subnet, as the audit's subnet-exhaustion rule counts
+ * them: IPv4 prefixes up to /30 lose the network and broadcast address. */
+uint64_t rpt_usable(const struct db_subnet_usage *u);
+
 /* "2023-11-14T22:13:20Z", "" for t <= 0. buf >= 24. */
 const char *rpt_time(int64_t t, char *buf, size_t len);
 #define RPT_TIME_LEN 24

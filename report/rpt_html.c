@@ -284,14 +284,14 @@ static void write_subnets(struct hw *w)
 		const int64_t v[3] = { u->allocated, u->leased, u->seen };
 		static const char *const col[3] = { "#4a90d9", "#e8a400", "#3c9a5f" };
 		for (int k = 0; k < 3; k++) {
-			double f = frac(v[k], u->size);
+			double f = frac(v[k], rpt_usable(u));
 			int bw = (int)(f * W + 0.5);
 			if (v[k] > 0 && bw < 1)
 				bw = 1;
 			hf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"8\" fill=\"%s\"/>", X, y + 1 + 9 * k,
 			   bw, col[k]);
 		}
-		int uw = (int)(frac(u->used, u->size) * W + 0.5);
+		int uw = (int)(frac(u->used, rpt_usable(u)) * W + 0.5);
 		if (u->used > 0 && uw < 1)
 			uw = 1;
 		hf(o, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"27\" fill=\"none\" stroke=\"#333\"/>", X, y,
@@ -300,7 +300,7 @@ static void write_subnets(struct hw *w)
 		int tx = X + (int)(thr / 100.0 * W + 0.5);
 		hf(o, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#c00\" stroke-width=\"2\"/>", tx,
 		   y - 2, tx, y + 29);
-		double pct = 100.0 * frac(u->used, u->size);
+		double pct = 100.0 * frac(u->used, rpt_usable(u));
 		hf(o, "<text x=\"%d\" y=\"%d\"%s>%" PRId64 " used (%.1f%%)</text><title>", X + W + 8, y + 16,
 		   pct >= thr ? " fill=\"#c00\"" : "", u->used, pct);
 		ts(o, s.cidr[i]);
@@ -318,7 +318,7 @@ static void write_subnets(struct hw *w)
 	     "</tr></thead><tbody>\n");
 	for (size_t i = 0; i < s.n; i++) {
 		const struct db_subnet_usage *u = &s.v[i];
-		double pct = 100.0 * frac(u->used, u->size);
+		double pct = 100.0 * frac(u->used, rpt_usable(u));
 		h(o, "<tr><td class=ip>");
 		ts(o, s.cidr[i]);
 		if (u->vlan >= 0)

@@ -221,12 +221,16 @@ static int subnet_cb(void *arg, const struct db_subnet_usage *u)
 	key(o, "size");
 	snprintf(b, sizeof b, "%" PRIu64, u->size);
 	esc_raws(o, b);
+	key(o, "usable");
+	snprintf(b, sizeof b, "%" PRIu64, rpt_usable(u));
+	esc_raws(o, b);
 	kint(o, "allocated", u->allocated);
 	kint(o, "leased", u->leased);
 	kint(o, "seen", u->seen);
 	kint(o, "used", u->used);
 	key(o, "used_pct");
-	snprintf(b, sizeof b, "%.2f", u->size ? 100.0 * (double)u->used / (double)u->size : 0.0);
+	uint64_t usable = rpt_usable(u);
+	snprintf(b, sizeof b, "%.2f", usable ? 100.0 * (double)u->used / (double)usable : 0.0);
 	esc_raws(o, b);
 	key(o, "threshold_pct");
 	if (u->threshold >= 0) {
