@@ -224,7 +224,8 @@ const struct command cmd_fix = {
 		 "--ipam-csv FILE writes the IPAM delta: hosts to register, allocations to\n"
 		 "deprecate, MACs to record. --format netbox (NetBox IP address bulk import:\n"
 		 "address,status,dns_name,description,comments) or native (op,ip,prefix_len,\n"
-		 "mac,hostname,status,description,finding,rule,severity).\n"
+		 "mac,hostname,status,description,finding,rule,severity,seen_method,\n"
+		 "seen_iface,seen_vlan,first_seen,last_seen).\n"
 		 "  --dry-run          print the plan (nsupdate) or the CSV on stdout; write nothing\n"
 		 "  --force            replace an existing output file (atomically); without it\n"
 		 "                     files are created new (O_EXCL) with mode 0640\n",

@@ -319,8 +319,12 @@ enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_c
 		"SELECT f.id, f.fingerprint, f.rule, f.severity,"
 		" json_extract(j.value,'$.op'), json_extract(j.value,'$.ip'),"
 		" json_extract(j.value,'$.mac'), json_extract(j.value,'$.hostname'),"
-		" json_extract(j.value,'$.status'), json_extract(j.value,'$.description')"
-		" FROM (SELECT * FROM findings WHERE run_id = ?1 AND fix IS NOT NULL AND json_valid(fix)"
+		" json_extract(j.value,'$.status'), json_extract(j.value,'$.description'),"
+		" json_extract(f.ev,'$.observations[0].method'), json_extract(f.ev,'$.observations[0].iface'),"
+		" json_extract(f.ev,'$.observations[0].vlan'), json_extract(f.ev,'$.observations[0].first_seen'),"
+		" json_extract(f.ev,'$.observations[0].last_seen')"
+		" FROM (SELECT *, CASE WHEN json_valid(evidence) THEN evidence END AS ev FROM findings"
+		"       WHERE run_id = ?1 AND fix IS NOT NULL AND json_valid(fix)"
 		"       AND state <> 'resolved' AND suppressed = 0) f,"
 		" json_each(f.fix, '$.ipam') j"
 		" WHERE j.type = 'object'"
@@ -333,6 +337,8 @@ enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_c
 			.rule = ctext0(st, 2), .severity = ctext0(st, 3), .op = tcol(st, 4),
 			.ip = tcol(st, 5), .mac = tcol(st, 6), .hostname = tcol(st, 7),
 			.status = tcol(st, 8), .description = tcol(st, 9),
+			.seen_method = tcol(st, 10), .seen_iface = tcol(st, 11),
+			.seen_vlan = icol(st, 12), .seen_first = icol(st, 13), .seen_last = icol(st, 14),
 		};
 		if (cb(arg, &fx))
 			break;

@@ -113,6 +113,9 @@ struct db_rpt_fix_ipam {
 	int64_t finding_id;
 	const char *fingerprint, *rule, *severity;
 	struct db_text op, ip, mac, hostname, status, description;
+	/* How the finding saw it: its first observation (NULL / -1 when none). */
+	struct db_text seen_method, seen_iface;
+	int64_t seen_vlan, seen_first, seen_last;
 };
 typedef int (*db_rpt_fix_ipam_cb)(void *arg, const struct db_rpt_fix_ipam *fx);
 enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_cb cb, void *arg);

@@ -6,13 +6,16 @@
  *   the recorded subnet, else /32 or /128), status (active reserved
  *   deprecated dhcp slaac), dns_name (only when it matches NetBox's dns_name
  *   pattern and is a valid host name; otherwise left empty and said so in
- *   comments), description, comments. NetBox keeps MACs on interfaces, not
+ *   comments), description (the audit's, plus how the host was seen: method,
+ *   interface, VLAN, first and last time), comments. NetBox keeps MACs on interfaces, not
  *   on IP addresses, so a MAC to record is written into comments
  *   ("mac=aa:bb:..") for the operator to attach.
  * native: op, ip, prefix_len, mac, hostname, status, description, finding,
- *   rule, severity — every field as the audit produced it.
+ *   rule, severity — every field as the audit produced it — and seen_method,
+ *   seen_iface, seen_vlan, first_seen, last_seen from its first observation.
  * Every cell holding external data gets the formula-injection defence.
  */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +23,7 @@
 #include "../common/escape.h"
 #include "../common/hostname.h"
 #include "fix.h"
+#include "report.h"
 
 struct ipam_ctx {
 	struct db *db;
@@ -80,14 +84,43 @@ static int row_cb(void *arg, const struct db_rpt_fix_ipam *fx)
 		cell(f, &fx->description);
 		fputc(',', f);
 		esc_csv_str(ESC_FILE(f), fx->fingerprint);
-		fprintf(f, ",%s,%s\r\n", fx->rule, fx->severity);
+		fprintf(f, ",%s,%s,", fx->rule, fx->severity);
+		cell(f, &fx->seen_method);
+		fputc(',', f);
+		cell(f, &fx->seen_iface);
+		char a[RPT_TIME_LEN], z[RPT_TIME_LEN];
+		if (fx->seen_vlan >= 0)
+			fprintf(f, ",%" PRId64, fx->seen_vlan);
+		else
+			fputc(',', f);
+		fprintf(f, ",%s,%s\r\n", rpt_time(fx->seen_first, a, sizeof a), rpt_time(fx->seen_last, z, sizeof z));
 		return 0;
 	}
 	fprintf(f, "%s/%d,%s,", ipbuf, plen, netbox_status(&fx->op, &fx->status));
 	if (host_ok)
 		cell(f, &fx->hostname);
 	fputc(',', f);
-	cell(f, &fx->description);
+	/* description: the audit's, plus how the host was found */
+	struct sbuf d = SBUF_INIT;
+	if (fx->description.p)
+		sbuf_add(&d, fx->description.p, fx->description.n);
+	if (fx->seen_method.p) {
+		char a[RPT_TIME_LEN], z[RPT_TIME_LEN];
+		sbuf_adds(&d, d.len ? "; seen by " : "seen by ");
+		sbuf_add(&d, fx->seen_method.p, fx->seen_method.n);
+		if (fx->seen_iface.p && fx->seen_iface.n) {
+			sbuf_adds(&d, " on ");
+			sbuf_add(&d, fx->seen_iface.p, fx->seen_iface.n);
+		}
+		if (fx->seen_vlan > 0)
+			sbuf_printf(&d, " vlan %" PRId64, fx->seen_vlan);
+		if (fx->seen_first > 0 && fx->seen_last > 0)
+			sbuf_printf(&d, ", %s to %s", rpt_time(fx->seen_first, a, sizeof a),
+				    rpt_time(fx->seen_last, z, sizeof z));
+	}
+	if (d.len)
+		esc_csv(ESC_FILE(f), d.s, d.len);
+	sbuf_free(&d);
 	fputc(',', f);
 	/* comments: what the operator must know, from our own vocabulary plus
 	 * escaped external values */
@@ -113,7 +146,8 @@ enum ipd_status fix_ipam_write(struct db *db, int64_t run_id, enum fix_ipam_form
 {
 	memset(st, 0, sizeof *st);
 	if (fmt == FIX_IPAM_NATIVE)
-		fputs("op,ip,prefix_len,mac,hostname,status,description,finding,rule,severity\r\n", out);
+		fputs("op,ip,prefix_len,mac,hostname,status,description,finding,rule,severity,"
+		      "seen_method,seen_iface,seen_vlan,first_seen,last_seen\r\n", out);
 	else
 		fputs("address,status,dns_name,description,comments\r\n", out);
 	struct ipam_ctx c = { db, out, fmt, st };
