@@ -13,31 +13,37 @@
 # Usage: bench/bench_sweep.sh [BUILD]  (needs root, arp-scan, nmap)
 set -u
 P=${IPD_LAB:-sw}
-S=$P-bs
-H=$P-bh
+S=""
+H=""
 RUNS=${RUNS:-5}
 SLOW=${SLOW:-1}
 BIN=$(cd "${1:-.}" 2>/dev/null && pwd)/ipdrift
 [ -x "$BIN" ] || BIN=$(pwd)/ipdrift
 TMP=$(mktemp -d /tmp/ipd-sweep-bench.XXXXXX)
 
+MADE=""
 cleanup() {
-	ip netns del "$S" 2>/dev/null
-	ip netns del "$H" 2>/dev/null
+	for ns in $MADE; do ip netns del "$ns" 2>/dev/null; done
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 [ "$(id -u)" = 0 ] || { echo "bench_sweep: needs root" >&2; exit 77; }
 for t in arp-scan nmap; do command -v $t >/dev/null || { echo "bench_sweep: needs $t" >&2; exit 69; }; done
 
+# Each case gets namespaces of its own (sw-bs1/sw-bh1, sw-bs2/...): reusing a
+# name right after `ip netns del` raced with the kernel's namespace teardown
+# under load.
+CASE=0
 setup() {
-	ip netns del "$S" 2>/dev/null
-	ip netns del "$H" 2>/dev/null
-	ip netns add "$S"
-	ip netns add "$H"
-	ip link add "$P-bsv" type veth peer name "$P-bhv"
-	ip link set "$P-bsv" netns "$S" name eth0
-	ip link set "$P-bhv" netns "$H" name eth0
+	[ -n "$S" ] && ip netns del "$S" 2>/dev/null
+	[ -n "$H" ] && ip netns del "$H" 2>/dev/null
+	CASE=$((CASE + 1))
+	S=$P-bs$CASE
+	H=$P-bh$CASE
+	ip netns add "$S" || exit 1
+	ip netns add "$H" || exit 1
+	MADE="$MADE $S $H"
+	ip -n "$S" link add eth0 type veth peer name eth0 netns "$H" || exit 1
 	for ns in "$S" "$H"; do
 		ip netns exec "$ns" sysctl -qw net.ipv6.conf.eth0.accept_dad=0 net.ipv6.conf.all.accept_dad=0 \
 			net.ipv6.conf.default.accept_dad=0
@@ -61,6 +67,7 @@ live_v4() {
 		printf "addr add 198.18.%d.%d/16 dev eth0 noprefixroute\n", int(a / 256), a % 256 } }' >"$TMP/batch"
 	ip -n "$H" -batch "$TMP/batch"
 	ip -n "$H" -4 addr show dev eth0 | awk '/inet /{ sub("/.*", "", $2); print $2 }' | sort >"$TMP/live"
+	[ "$(wc -l <"$TMP/live")" = "$n" ] || echo "# WARNING: $(wc -l <"$TMP/live") of $n addresses configured" >&2
 }
 
 live_v6() {

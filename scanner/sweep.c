@@ -358,6 +358,7 @@ int sweep_run(struct sweep *s)
 	bool replies = s->cfg.rx || s->cfg.inline_replies;
 	int passes = replies ? s->cfg.retries + 1 : 1;
 	uint64_t answered_before = 0;
+	int waited = 0;
 	for (int p = 0; p < passes && !stopped(s); p++) {
 		uint64_t left = pending(s);
 		if (p > 0 && left == 0)
@@ -382,8 +383,13 @@ int sweep_run(struct sweep *s)
 		if (!replies)
 			break;
 		int ms = p == passes - 1 ? s->cfg.timeout_ms : s->cfg.timeout_ms >> (passes - 1 - p);
-		wait_pass(s, ms > 0 ? ms : 1);
+		waited = ms > 0 ? ms : 1;
+		wait_pass(s, waited);
 	}
+	/* Every target answered early (or retrying stopped): the all-nodes
+	 * echo still deserves the full --timeout for slow repliers. */
+	if (replies && s->t->echo_all_nodes && waited < s->cfg.timeout_ms && !stopped(s))
+		wait_pass(s, s->cfg.timeout_ms - waited);
 	tick(s, pace_now_ns(), true);
 	s->st.duration_us = (pace_now_ns() - s->t0_ns) / 1000;
 	s->st.hosts = s->n_hosts;
