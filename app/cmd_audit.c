@@ -376,10 +376,13 @@ static int run(struct app *app, int argc, char **argv)
 	struct audit_stats stats = { 0 };
 	if (st == IPD_OK)
 		st = join_run(db, &ctx, &em, &stats);
-	if (st == IPD_OK)
+	double tj = mono();
+	if (st == IPD_OK) {
 		st = db_find_end(w);
-	else if (w)
+		log_info("audit: findings committed in %.2f s", mono() - tj);
+	} else if (w) {
 		db_find_abort(w);
+	}
 	double secs = mono() - t0;
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);

@@ -28,7 +28,10 @@ struct src_def {
 	size_t rowsz;
 	size_t nstr;
 	size_t stroff[8];   /* offsetof of each const char * field, in column order */
-	int strcol[8];      /* the column of each */
+	int strcol[8];      /* the column of each; for the source name (first string when
+			     * bysource) the column holds sources.id, mapped in memory: a
+			     * join per row would cost a B-tree seek per row */
+	bool bysource;
 };
 
 #define O(T, f) offsetof(struct T, f)
@@ -40,22 +43,22 @@ static const struct src_def srcs[DB_AUD_NSRC] = {
 		{ O(db_aud_obs, iface), O(db_aud_obs, sensor), O(db_aud_obs, method) },
 		{ 3, 4, 5 } },
 	[DB_AUD_ALLOC] = {
-		"SELECT a.ip, a.id, coalesce(a.line, 0), s.name, a.vrf, a.mac, a.hostname, a.status,"
-		" a.role, a.description, a.hostname_flags FROM allocations a"
-		" LEFT JOIN sources s ON s.id = a.source_id WHERE a.ip >= ?2 AND a.ip < ?3 ORDER BY a.ip",
+		"SELECT ip, id, coalesce(line, 0), source_id, vrf, mac, hostname, status,"
+		" role, description, hostname_flags FROM allocations"
+		" WHERE ip >= ?2 AND ip < ?3 ORDER BY ip",
 		sizeof(struct db_aud_alloc), 7,
 		{ O(db_aud_alloc, source), O(db_aud_alloc, vrf), O(db_aud_alloc, mac),
 		  O(db_aud_alloc, hostname), O(db_aud_alloc, status), O(db_aud_alloc, role),
 		  O(db_aud_alloc, description) },
-		{ 3, 4, 5, 6, 7, 8, 9 } },
+		{ 3, 4, 5, 6, 7, 8, 9 }, true },
 	[DB_AUD_LEASE] = {
-		"SELECT l.ip, coalesce(l.line, 0), coalesce(l.starts, 0), coalesce(l.ends, 0), s.name,"
-		" l.mac, l.hostname, l.state, l.kind, l.active FROM leases l"
-		" LEFT JOIN sources s ON s.id = l.source_id WHERE l.ip >= ?2 AND l.ip < ?3 ORDER BY l.ip",
+		"SELECT ip, coalesce(line, 0), coalesce(starts, 0), coalesce(ends, 0), source_id,"
+		" mac, hostname, state, kind, active FROM leases"
+		" WHERE ip >= ?2 AND ip < ?3 ORDER BY ip",
 		sizeof(struct db_aud_lease), 5,
 		{ O(db_aud_lease, source), O(db_aud_lease, mac), O(db_aud_lease, hostname),
 		  O(db_aud_lease, state), O(db_aud_lease, kind) },
-		{ 4, 5, 6, 7, 8 } },
+		{ 4, 5, 6, 7, 8 }, true },
 	[DB_AUD_ANSWER] = {
 		"SELECT ip, coalesce(run_id, 0), coalesce(ttl, 0), at, qname, qtype, status, name,"
 		" server, name_flags FROM dns_answers WHERE ip >= ?2 AND ip < ?3"
@@ -65,13 +68,12 @@ static const struct src_def srcs[DB_AUD_NSRC] = {
 		  O(db_aud_answer, name), O(db_aud_answer, server) },
 		{ 4, 5, 6, 7, 8 } },
 	[DB_AUD_RECORD] = {
-		"SELECT r.ip, coalesce(r.ttl, 0), coalesce(r.line, 0), s.name, r.zone, r.owner, r.type,"
-		" r.rdata, r.target FROM dns_records r LEFT JOIN sources s ON s.id = r.source_id"
-		" WHERE r.ip >= ?2 AND r.ip < ?3 ORDER BY r.ip",
+		"SELECT ip, coalesce(ttl, 0), coalesce(line, 0), source_id, zone, owner, type,"
+		" rdata, target FROM dns_records WHERE ip >= ?2 AND ip < ?3 ORDER BY ip",
 		sizeof(struct db_aud_record), 6,
 		{ O(db_aud_record, source), O(db_aud_record, zone), O(db_aud_record, owner),
 		  O(db_aud_record, type), O(db_aud_record, rdata), O(db_aud_record, target) },
-		{ 3, 4, 5, 6, 7, 8 } },
+		{ 3, 4, 5, 6, 7, 8 }, true },
 	[DB_AUD_EVENT] = {
 		"SELECT ip, coalesce(run_id, 0), at, vlan, kind, mac, other_mac, iface, sensor, detail"
 		" FROM events WHERE ip >= ?2 AND ip < ?3 AND at >= ?1 ORDER BY ip",
@@ -95,6 +97,10 @@ struct db_aud_cursor {
 	size_t n, cap;
 	char *pool;
 	size_t plen, pcap;
+	/* sources.id -> name, for bysource sources */
+	int64_t *src_id;
+	char **src_name;
+	size_t nsrc;
 };
 
 struct db_aud_cursor *db_aud_open(struct db *db, enum db_aud_src src, int64_t since)
@@ -122,6 +128,16 @@ struct db_aud_cursor *db_aud_open_range(struct db *db, enum db_aud_src src, int6
 	else
 		sqlite3_bind_blob(c->st, 3, top, 17, SQLITE_STATIC);
 	c->state = CUR_STEP;
+	if (c->def->bysource) {
+		sqlite3_stmt *st = db_prep(db, "SELECT id, name FROM sources ORDER BY id");
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			c->src_id = xreallocarray(c->src_id, c->nsrc + 1, sizeof *c->src_id);
+			c->src_name = xreallocarray(c->src_name, c->nsrc + 1, sizeof *c->src_name);
+			c->src_id[c->nsrc] = sqlite3_column_int64(st, 0);
+			c->src_name[c->nsrc++] = xstrdup(coltext(st, 1) ? coltext(st, 1) : "");
+		}
+		sqlite3_finalize(st);
+	}
 	return c;
 }
 
@@ -172,12 +188,8 @@ bool db_aud_failed(const struct db_aud_cursor *c) { return c->state == CUR_ERR; 
 
 /* Strings go into the pool as offsets (+1, 0 = NULL) and become pointers once
  * the group is complete, because the pool may move while it grows. */
-static uintptr_t pool_put(struct db_aud_cursor *c, sqlite3_stmt *st, int col)
+static uintptr_t pool_add(struct db_aud_cursor *c, const char *s, size_t n)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return 0;
-	const char *s = coltext(st, col);
-	size_t n = (size_t)sqlite3_column_bytes(st, col);
 	if (c->plen + n + 1 > c->pcap) {
 		c->pcap = (c->plen + n + 1) * 2 + 1024;
 		c->pool = xrealloc(c->pool, c->pcap);
@@ -187,6 +199,33 @@ static uintptr_t pool_put(struct db_aud_cursor *c, sqlite3_stmt *st, int col)
 	uintptr_t off = c->plen + 1;
 	c->plen += n + 1;
 	return off;
+}
+
+static uintptr_t pool_put(struct db_aud_cursor *c, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	const char *s = coltext(st, col);
+	return pool_add(c, s, (size_t)sqlite3_column_bytes(st, col));
+}
+
+/* The name of the source whose id is in column col (NULL when none). */
+static uintptr_t pool_source(struct db_aud_cursor *c, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return 0;
+	int64_t id = sqlite3_column_int64(st, col);
+	size_t lo = 0, hi = c->nsrc;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (c->src_id[mid] < id)
+			lo = mid + 1;
+		else if (c->src_id[mid] > id)
+			hi = mid;
+		else
+			return pool_add(c, c->src_name[mid], strlen(c->src_name[mid]));
+	}
+	return 0;
 }
 
 static void fill_row(struct db_aud_cursor *c, void *row)
@@ -250,7 +289,8 @@ static void fill_row(struct db_aud_cursor *c, void *row)
 		break;
 	}
 	for (size_t i = 0; i < c->def->nstr; i++) {
-		uintptr_t off = pool_put(c, st, c->def->strcol[i]);
+		uintptr_t off = i == 0 && c->def->bysource ? pool_source(c, st, c->def->strcol[i])
+							   : pool_put(c, st, c->def->strcol[i]);
 		memcpy((char *)row + c->def->stroff[i], &off, sizeof off);
 	}
 }
@@ -296,6 +336,10 @@ void db_aud_close(struct db_aud_cursor *c)
 	sqlite3_finalize(c->st);
 	free(c->rows);
 	free(c->pool);
+	for (size_t i = 0; i < c->nsrc; i++)
+		free(c->src_name[i]);
+	free(c->src_id);
+	free(c->src_name);
 	free(c);
 }
 

@@ -75,12 +75,28 @@ static void kv_str(struct sbuf *b, bool *first, const char *k, const char *v)
 	esc_json_str(ESC_BUF(b), v);
 }
 
+/* Decimal without printf: evidence holds several numbers per row. */
+static void add_int(struct sbuf *b, int64_t v)
+{
+	char buf[24], *p = buf + sizeof buf;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	sbuf_add(b, p, (size_t)(buf + sizeof buf - p));
+}
+
 static void kv_int(struct sbuf *b, bool *first, const char *k, int64_t v)
 {
 	if (!*first)
 		sbuf_addc(b, ',');
 	*first = false;
-	sbuf_printf(b, "\"%s\":%lld", k, (long long)v);
+	sbuf_addc(b, '"');
+	sbuf_adds(b, k);
+	sbuf_adds(b, "\":");
+	add_int(b, v);
 }
 
 void evb_obs(struct evb *e, const struct db_aud_obs *o, const char *ip_text)
@@ -187,7 +203,7 @@ void evb_detail_str(struct evb *e, const char *key, const char *val)
 void evb_detail_int(struct evb *e, const char *key, int64_t val)
 {
 	detail_key(e, key);
-	sbuf_printf(&e->details, "%lld", (long long)val);
+	add_int(&e->details, val);
 }
 
 void evb_detail_num(struct evb *e, const char *key, double val)

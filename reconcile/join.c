@@ -10,6 +10,7 @@
 #include "join.h"
 
 #include <ctype.h>
+#include <time.h>
 #include <pthread.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -488,7 +489,6 @@ bool ctx_is_own(const struct audit_ctx *c, const struct ipd_ip *ip)
 void view_prepare(struct host_view *v, const struct audit_ctx *c)
 {
 	ipd_ip_fmt(&v->ip, v->ip_text, sizeof v->ip_text);
-	ipd_ip_reverse_name(&v->ip, v->revname, sizeof v->revname);
 	v->last_seen = 0;
 	for (size_t i = 0; i < v->nobs; i++)
 		if (v->obs[i].last_seen > v->last_seen)
@@ -898,6 +898,25 @@ static int load_mac(void *arg, const char *mac)
 	return 0;
 }
 
+struct mac_load {
+	const char *path;
+	struct macset *macs;
+	enum ipd_status rc;
+};
+
+/* Recorded MACs on a connection of its own, while the name index is built. */
+static void *mac_load(void *arg)
+{
+	struct mac_load *m = arg;
+	struct db *db;
+	m->rc = db_open(m->path, DB_READONLY, &db);
+	if (m->rc != IPD_OK)
+		return NULL;
+	m->rc = db_aud_record_macs(db, load_mac, m->macs);
+	db_close(db);
+	return NULL;
+}
+
 static void name_rule_cb(void *arg, const struct name_ent *e)
 {
 	struct pass *p = arg;
@@ -910,6 +929,13 @@ struct join_state {
 	struct name_idx *names;
 	struct macset *macs;
 };
+
+static double mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* One merge over [p->lo, p->hi) on its own read-only connection. */
 static void *merge_pass(void *arg)
@@ -1036,6 +1062,7 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 	struct pass p = { .db = db, .c = c, .em = em, .st = st };
 	enum ipd_status rc = IPD_OK;
 	memset(st, 0, sizeof *st);
+	double t0 = mono_s();
 
 	/* the small tables */
 	if (db_aud_subnets(db, load_subnet, &p) != IPD_OK || db_aud_ranges(db, load_range, &p) != IPD_OK ||
@@ -1047,14 +1074,22 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 	}
 	ctx_index(c);
 	c->leases_known = db_aud_lease_count(db) > 0;
-	struct macset *macs = macset_new();
-	if (db_aud_record_macs(db, load_mac, macs) != IPD_OK)
-		rc = IPD_EDB;
-	c->known_macs = macs;
+	struct mac_load ml = { .path = db_path(db), .macs = macset_new() };
+	pthread_t mt;
+	bool mt_ok = (c->threads != 1 && sysconf(_SC_NPROCESSORS_ONLN) > 1) &&
+		     pthread_create(&mt, NULL, mac_load, &ml) == 0;
 	struct name_idx *names = names_new();
 	p.names = names;
-	if (rc == IPD_OK && db_aud_forward_answers(db, load_fwd, &p) != IPD_OK)
+	if (db_aud_forward_answers(db, load_fwd, &p) != IPD_OK)
 		rc = IPD_EDB;
+	if (mt_ok)
+		pthread_join(mt, NULL);
+	else
+		ml.rc = db_aud_record_macs(db, load_mac, ml.macs);
+	if (ml.rc != IPD_OK)
+		rc = IPD_EDB;
+	struct macset *macs = ml.macs;
+	c->known_macs = macs;
 	c->names = names;
 	fwd_index(&p);
 	st->names = (int64_t)names_count(names);
@@ -1075,9 +1110,10 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 	} else {
 		threads = 1;
 	}
+	double t1 = mono_s();
 	log_info("audit: %zu subnets, %zu DHCP pools, %zu allowlist entries, %zu coverage rows,"
-		 " %zu names, %d thread(s)", c->nsubnets, c->nranges, c->nallow, p.ncov,
-		 names_count(names), threads);
+		 " %zu names, %d thread(s); loaded in %.2f s", c->nsubnets, c->nranges, c->nallow,
+		 p.ncov, names_count(names), threads, t1 - t0);
 
 	struct locked_sink ls = { .inner = em->sink };
 	pthread_mutex_init(&ls.mu, NULL);
@@ -1119,8 +1155,10 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		memcpy(w[0].pairs + w[0].npairs, w[1].pairs, w[1].npairs * sizeof *w[1].pairs);
 		w[0].npairs += w[1].npairs;
 	}
+	double t2 = mono_s();
 	if (rc == IPD_OK)
 		both(threads, mac_phase, &w[0], name_phase, &w[1]);
+	log_info("audit: address merge %.2f s, MAC/subnet/name rules %.2f s", t2 - t1, mono_s() - t2);
 	for (int i = 0; i < 2; i++) {
 		st->addresses += wst[i].addresses;
 		st->observations += wst[i].observations;

@@ -141,7 +141,6 @@ bool macset_has(const struct macset *s, const struct ipd_mac *m);
 struct host_view {
 	struct ipd_ip ip;
 	char ip_text[IPD_IP_STRLEN];
-	char revname[IPD_REVNAME_LEN];
 	const struct db_aud_obs *obs;      size_t nobs;
 	const struct db_aud_alloc *alloc;  size_t nalloc;
 	const struct db_aud_lease *lease;  size_t nlease;

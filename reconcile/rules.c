@@ -202,6 +202,12 @@ static char *fqdn(const char *h, char *buf, size_t len)
 	return buf;
 }
 
+/* The reverse name of the address, built only when a fix needs it. */
+static const char *revname(const struct host_view *v, char rev[IPD_REVNAME_LEN])
+{
+	return ipd_ip_reverse_name(&v->ip, rev, IPD_REVNAME_LEN);
+}
+
 enum ptr_state { PTR_UNCHECKED, PTR_OK, PTR_NEG, PTR_FAIL };
 
 static enum ptr_state ptr_state(const struct host_view *v)
@@ -544,6 +550,7 @@ static void r_static_in_pool(const struct host_view *v, const struct audit_ctx *
 static void r_missing_ptr(const struct host_view *v, const struct audit_ctx *c,
 			  struct rule_emit *em)
 {
+	char rev[IPD_REVNAME_LEN];
 	if (!v->live || !v->allocated || ptr_state(v) != PTR_NEG)
 		return;
 	const char *h = alloc_hostname(v);
@@ -552,7 +559,7 @@ static void r_missing_ptr(const struct host_view *v, const struct audit_ctx *c,
 	add_all_obs(em, v);
 	char buf[260];
 	if (h && strchr(h, '.'))
-		fixb_dns(&em->fx, "add", NULL, v->revname, "PTR", fqdn(h, buf, sizeof buf), NULL);
+		fixb_dns(&em->fx, "add", NULL, revname(v, rev), "PTR", fqdn(h, buf, sizeof buf), NULL);
 	emit(em, SUBJ_IP, v->ip_text, "%s (%s) is live and allocated but has no PTR record",
 	     v->ip_text, h ? h : "no name");
 }
@@ -622,6 +629,7 @@ static void r_fwd_rev_mismatch(const struct host_view *v, const struct audit_ctx
 static void r_name_mismatch(const struct host_view *v, const struct audit_ctx *c,
 			    struct rule_emit *em)
 {
+	char rev[IPD_REVNAME_LEN];
 	const char *h = alloc_hostname(v);
 	if (!h)
 		return;
@@ -640,7 +648,7 @@ static void r_name_mismatch(const struct host_view *v, const struct audit_ctx *c
 	add_ptr_dns(em, v);
 	char buf[260], old[260];
 	if (strchr(h, '.'))
-		fixb_dns(&em->fx, "replace", NULL, v->revname, "PTR", fqdn(h, buf, sizeof buf),
+		fixb_dns(&em->fx, "replace", NULL, revname(v, rev), "PTR", fqdn(h, buf, sizeof buf),
 			 fqdn(ptr, old, sizeof old));
 	char n[256];
 	emit(em, SUBJ_IP, v->ip_text, "IPAM names %s \"%s\" but its PTR says %s", v->ip_text, h,
@@ -649,6 +657,7 @@ static void r_name_mismatch(const struct host_view *v, const struct audit_ctx *c
 
 static void r_stale_dns(const struct host_view *v, const struct audit_ctx *c, struct rule_emit *em)
 {
+	char rev[IPD_REVNAME_LEN];
 	if (v->allocated || v->leased || v->live || !covered(v, c))
 		return;
 	size_t n = 0;
@@ -661,7 +670,7 @@ static void r_stale_dns(const struct host_view *v, const struct audit_ctx *c, st
 			if (!a->name)
 				continue;
 			evb_answer(&em->ev, a, a->name);
-			fixb_dns(&em->fx, "delete", NULL, v->revname, "PTR", fqdn(a->name, buf, sizeof buf),
+			fixb_dns(&em->fx, "delete", NULL, revname(v, rev), "PTR", fqdn(a->name, buf, sizeof buf),
 				 fqdn(a->name, buf, sizeof buf));
 		} else {
 			evb_answer(&em->ev, a, v->ip_text);
