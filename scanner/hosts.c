@@ -84,9 +84,26 @@ void hosts_free(struct hosts *h)
 	free(h);
 }
 
+/* Fixed-size compares inline (libc memcmp is a call per probe). */
 static inline bool key_eq(const struct host *e, const struct ipd_ip *ip, int vlan)
 {
-	return e->vlan == vlan && memcmp(e->ip.b, ip->b, 16) == 0;
+	uint64_t a0, a1, b0, b1;
+	memcpy(&a0, e->ip.b, 8);
+	memcpy(&a1, e->ip.b + 8, 8);
+	memcpy(&b0, ip->b, 8);
+	memcpy(&b1, ip->b + 8, 8);
+	return e->vlan == vlan && ((a0 ^ b0) | (a1 ^ b1)) == 0;
+}
+
+static inline bool mac_eq(const struct ipd_mac *a, const struct ipd_mac *b)
+{
+	uint32_t a0, b0;
+	uint16_t a1, b1;
+	memcpy(&a0, a->b, 4);
+	memcpy(&b0, b->b, 4);
+	memcpy(&a1, a->b + 4, 2);
+	memcpy(&b1, b->b + 4, 2);
+	return a0 == b0 && a1 == b1;
 }
 
 static void rehash(struct hosts *h)
@@ -168,7 +185,7 @@ struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int me
 {
 	for (unsigned i = 0; i < ho->nobs; i++) {
 		struct host_obs *a = host_obs_at(ho, i);
-		if (a->method == method && a->iface == iface && memcmp(a->mac.b, mac->b, 6) == 0)
+		if (a->method == method && a->iface == iface && mac_eq(&a->mac, mac))
 			return a;
 	}
 	struct host_obs *a;
