@@ -51,10 +51,12 @@ CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 if [ -x "$CHROMIUM" ] && [ "$(id -u)" -eq 0 ]; then
 	ud=$(mktemp -d "$T/ud-XXXXXX")
 	a=$(date +%s.%N)
-	unshare -n sh -c "ip link set lo up; timeout 300 $CHROMIUM --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$ud --dump-dom file://$T/r.html" >"$T/dom.html" 2>/dev/null
+	/usr/bin/time -f "%U %S" -o "$T/ctime" unshare -n sh -c "ip link set lo up; timeout 300 $CHROMIUM --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$ud --dump-dom file://$T/r.html" >"$T/dom.html" 2>/dev/null
 	b=$(date +%s.%N)
 	if grep -q 'data-js="ok"' "$T/dom.html"; then
-		printf '%-28s %7.2f s  (load, parse, layout, script; --dump-dom)\n' "chromium html render:" "$(echo "$b - $a" | bc)"
+		read -r cu cs <"$T/ctime"
+		printf '%-24s %6.2f s wall %6.2f s cpu (all chromium processes; load, parse, script; --dump-dom)\n' \
+			"chromium html render:" "$(echo "$b - $a" | bc)" "$(echo "$cu + $cs" | bc)"
 	else
 		printf '%-28s failed or timed out after %.2f s\n' "chromium html render:" "$(echo "$b - $a" | bc)"
 	fi
