@@ -234,6 +234,82 @@ static void sbuf_grows(void **state)
 	sbuf_free(&b);
 }
 
+
+/* Property test: random strings biased towards dangerous bytes through every
+ * escaper; the output must always be valid UTF-8 and free of what the
+ * context forbids. Fixed seed: reproducible. */
+static uint32_t rng = 0x12345678u;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static bool is_bidi_at(const unsigned char *p, size_t n)
+{
+	unsigned cp;
+	size_t k = esc_utf8_decode(p, n, &cp);
+	return k && ((cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200e ||
+		     cp == 0x200f || cp == 0x061c);
+}
+
+static void properties(void **state)
+{
+	(void)state;
+	static const unsigned char pool[] = { 0x00, 0x07, 0x09, 0x0a, 0x0d, 0x1b, 0x22, 0x26, 0x27, 0x2c,
+					      0x2b, 0x2d, 0x3b, 0x3c, 0x3d, 0x3e, 0x40, 0x5c, 0x7f, 0x80,
+					      0x9b, 0xbf, 0xc0, 0xc2, 0xe2, 0x80, 0xae, 0xed, 0xa0, 0xf0,
+					      0xf4, 0xf5, 0xff, 'a', '/', ' ' };
+	char in[40];
+	for (int iter = 0; iter < 100000; iter++) {
+		size_t n = rnd() % sizeof in;
+		for (size_t i = 0; i < n; i++)
+			in[i] = (char)((rnd() & 3) ? pool[rnd() % sizeof pool] : (rnd() & 0xff));
+		char *j = run(esc_json, in, n), *h = run(esc_html, in, n), *c = run(esc_csv, in, n),
+		     *t = run(esc_term, in, n);
+		assert_true(valid_utf8(j) && valid_utf8(h) && valid_utf8(c) && valid_utf8(t));
+		for (const unsigned char *p = (const unsigned char *)j; *p; p++) {
+			assert_true(*p >= 0x20);
+			if (*p == '"')
+				assert_true(p > (const unsigned char *)j && p[-1] == '\\');
+		}
+		assert_null(strstr(j, "</"));
+		for (const unsigned char *p = (const unsigned char *)h; *p; p++) {
+			assert_true(*p >= 0x20 || *p == '\t' || *p == '\n');
+			assert_true(*p != '<' && *p != '>' && *p != '"' && *p != '\'' && *p != 0x7f);
+			assert_false(is_bidi_at(p, strlen((const char *)p)));
+		}
+		for (const unsigned char *p = (const unsigned char *)t; *p; p++) {
+			assert_true(*p >= 0x20 && *p != 0x7f);
+			assert_false(is_bidi_at(p, strlen((const char *)p)));
+			/* no C1 control (U+0080..U+009F) */
+			assert_false(p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f);
+		}
+		size_t cl = strlen(c);
+		const char *body = c;
+		if (cl && c[0] == '"') {
+			assert_true(cl >= 2 && c[cl - 1] == '"');
+			body = c + 1;
+			cl -= 2;
+			for (size_t i = 0; i < cl; i++)
+				if (body[i] == '"') {
+					assert_true(i + 1 < cl && body[i + 1] == '"');
+					i++;
+				}
+		} else {
+			assert_null(strpbrk(c, ",\";\r\n"));
+		}
+		/* formula defence: the cell never starts with a formula character */
+		assert_false(cl && strchr("=+-@\t\r", body[0]));
+		for (size_t i = 0; i < cl; i++)
+			assert_true((unsigned char)body[i] >= 0x20 || body[i] == '\t' || body[i] == '\r' ||
+				    body[i] == '\n');
+		free(j), free(h), free(c), free(t);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +318,7 @@ int main(void)
 		cmocka_unit_test(html_text), cmocka_unit_test(csv_cells),
 		cmocka_unit_test(term), cmocka_unit_test(classify),
 		cmocka_unit_test(to_file), cmocka_unit_test(sbuf_grows),
+		cmocka_unit_test(properties),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
