@@ -119,6 +119,17 @@ static void sync_removes_missing_rows(void **state)
 	assert_int_equal(count("ipam", INV_ALLOC), 2);
 }
 
+static void source_name_is_one_kind(void **state)
+{
+	(void)state;
+	write_file("s.csv", "ip,hostname\n192.0.2.1,a\n");
+	assert_int_equal(import("allocations", path("s.csv"), "--source", "x", NULL), 0);
+	write_file("r.csv", "start,end,kind\n192.0.2.10,192.0.2.20,dhcp\n");
+	assert_int_equal(import("ranges", path("r.csv"), "--source", "x", NULL), 65);
+	assert_non_null(strstr(errbuf, "source \"x\" already holds another kind of data"));
+	assert_int_equal(count("x", INV_ALLOC), 1);
+}
+
 static void reimport_changes_nothing(void **state)
 {
 	(void)state;
@@ -435,6 +446,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sync_removes_missing_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(reimport_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(source_name_is_one_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_file_imports_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(keep_going_imports_good_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(vrf_overlap_and_duplicates, setup, teardown),
