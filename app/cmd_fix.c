@@ -64,9 +64,9 @@ static bool parse_server(const char *s, char *host, size_t hlen, int *port)
 	return true;
 }
 
-static int run_exists(void *arg, const struct db_rpt_run *r)
+static int run_is_audit(void *arg, const struct db_rpt_run *r)
 {
-	(void)arg, (void)r;
+	*(bool *)arg = strcmp(r->kind, "audit") == 0;
 	return 0;
 }
 
@@ -138,8 +138,9 @@ static int run(struct app *app, int argc, char **argv)
 	if (rc)
 		return rc;
 	if (run_id > 0) {
-		if (db_rpt_run(db, run_id, run_exists, NULL) != IPD_OK) {
-			log_warnx("no run %" PRId64 " in %s", run_id, db_path(db));
+		bool audit = false;
+		if (db_rpt_run(db, run_id, run_is_audit, &audit) != IPD_OK || !audit) {
+			log_warnx("no audit run %" PRId64 " in %s", run_id, db_path(db));
 			db_close(db);
 			return EX_DATAERR;
 		}
