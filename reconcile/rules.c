@@ -257,6 +257,7 @@ struct macspan {
 	struct ipd_mac mac;
 	const char *text;
 	int64_t first, last;
+	int vlan;
 	bool la, fhrp;
 };
 
@@ -276,22 +277,24 @@ static void r_ip_conflict(const struct host_view *v, const struct audit_ctx *c,
 			continue;
 		size_t k;
 		for (k = 0; k < n; k++)
-			if (ipd_mac_eq(&ms[k].mac, &m))
+			if (ipd_mac_eq(&ms[k].mac, &m) && ms[k].vlan == o->vlan)
 				break;
 		if (k == n)
-			ms[n++] = (struct macspan){ m, o->mac, o->first_seen, o->last_seen,
+			ms[n++] = (struct macspan){ m, o->mac, o->first_seen, o->last_seen, o->vlan,
 						    ipd_mac_is_random(&m), false };
 		if (o->first_seen < ms[k].first)
 			ms[k].first = o->first_seen;
 		if (o->last_seen > ms[k].last)
 			ms[k].last = o->last_seen;
 	}
-	/* Two MACs at once: their sightings overlap in time. One after the other is a
-	 * MAC change (or a randomised MAC rotating), not a conflict. */
+	/* Two MACs at once on one VLAN: their sightings overlap in time. One after
+	 * the other is a MAC change (or a randomised MAC rotating), not a conflict;
+	 * the same address on two VLANs is two networks. */
 	bool overlap = false;
 	for (size_t a = 0; a < n && !overlap; a++)
 		for (size_t b = a + 1; b < n; b++)
-			if (ms[a].first <= ms[b].last && ms[b].first <= ms[a].last) {
+			if (ms[a].vlan == ms[b].vlan && !ipd_mac_eq(&ms[a].mac, &ms[b].mac) &&
+			    ms[a].first <= ms[b].last && ms[b].first <= ms[a].last) {
 				overlap = true;
 				break;
 			}
@@ -318,8 +321,14 @@ static void r_ip_conflict(const struct host_view *v, const struct audit_ctx *c,
 		return;
 	}
 	struct sbuf macs = SBUF_INIT;
-	for (size_t k = 0; k < n; k++)
-		sbuf_printf(&macs, "%s%s", k ? ", " : "", ms[k].text);
+	size_t nm = 0;
+	for (size_t k = 0; k < n; k++) {
+		bool dup = false;
+		for (size_t j = 0; j < k; j++)
+			dup |= ipd_mac_eq(&ms[j].mac, &ms[k].mac);
+		if (!dup)
+			sbuf_printf(&macs, "%s%s", nm++ ? ", " : "", ms[k].text);
+	}
 	for (size_t i = 0; i < v->nobs; i++)
 		if (v->obs[i].last_seen >= since)
 			evb_obs(&em->ev, &v->obs[i], v->ip_text);
@@ -327,8 +336,8 @@ static void r_ip_conflict(const struct host_view *v, const struct audit_ctx *c,
 	evb_detail_str(&em->ev, "macs", sbuf_str(&macs));
 	evb_detail_bool(&em->ev, "overlapping_sightings", overlap);
 	evb_detail_int(&em->ev, "window_seconds", c->conflict_secs);
-	emit(em, SUBJ_IP, v->ip_text, "%zu MACs claim %s: %s", n, v->ip_text,
-	     n ? sbuf_str(&macs) : "(see events)");
+	emit(em, SUBJ_IP, v->ip_text, "%zu MACs claim %s: %s", nm, v->ip_text,
+	     nm ? sbuf_str(&macs) : "(see events)");
 	sbuf_free(&macs);
 }
 
@@ -922,7 +931,7 @@ static void r_unmanaged_subnet(const struct unmanaged_view *u, const struct audi
 const struct rule rule_table[] = {
 	{ "ip-conflict", SEV_HIGH, SUBJ_IP,
 	  "two or more MACs claim one IP at the same time inside the conflict window: overlapping "
-	  "sightings, an \"ip conflict\" (several ARP replies), \"dad conflict\" or \"flip flop\" event. "
+	  "sightings on one VLAN, an \"ip conflict\" (several ARP replies), \"dad conflict\" or \"flip flop\" event. "
 	  "FHRP virtual MACs, IPAM roles vrrp/hsrp/carp/glbp/anycast/vip and flip-flops of "
 	  "randomised MACs never count",
 	  "two devices answering for one address break both and are a classic ARP-spoofing sign",

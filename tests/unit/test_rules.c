@@ -192,6 +192,11 @@ static void ip_conflict_overlap_and_sequence(void **state)
 	assert_string_equal(find("ip-conflict")->severity, "high");
 	assert_non_null(strstr(find("ip-conflict")->evidence, "\"observations\":[{"));
 	reset();
+	/* the same address on two VLANs: two networks, no conflict */
+	o[1].vlan = 20;
+	run_addr(&v, "192.0.2.10");
+	assert_int_equal(count("ip-conflict"), 0);
+	o[1].vlan = 0;
 	/* one after the other: a MAC change, not a conflict */
 	o[0].last_seen = NOW - 2000;
 	run_addr(&v, "192.0.2.10");
