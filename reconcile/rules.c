@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "../common/hostname.h"
 #include "../common/xmem.h"
 
 /* ------------------------------------------------------------ emitter */
@@ -721,6 +722,48 @@ static void r_dns_failed_addr(const struct host_view *v, const struct audit_ctx 
 	     v->ip_text, why ? why : "?");
 }
 
+/* Attacks on whoever reads the name (terminal escapes, Trojan Source, CSV
+ * formulas, mojibake); spaces and apostrophes ("John's iPhone") are common
+ * in real device names and only matter to tools, which escape or refuse. */
+#define HOSTILE (HOSTNAME_CONTROL | HOSTNAME_BAD_UTF8 | HOSTNAME_BIDI | HOSTNAME_FORMULA)
+
+static void r_hostile_name(const struct host_view *v, const struct audit_ctx *c,
+			   struct rule_emit *em)
+{
+	unsigned flags = 0;
+	const char *where = NULL;
+	for (size_t i = 0; i < v->nans; i++) {
+		const struct db_aud_answer *a = &v->ans[i];
+		if (a->name_flags & HOSTILE) {
+			evb_answer(&em->ev, a, a->name);
+			flags |= a->name_flags & HOSTILE;
+			where = "PTR";
+		}
+	}
+	for (size_t i = 0; i < v->nalloc; i++)
+		if (v->alloc[i].hostname_flags & HOSTILE) {
+			evb_alloc(&em->ev, &v->alloc[i], v->ip_text);
+			flags |= v->alloc[i].hostname_flags & HOSTILE;
+			where = where ? where : "IPAM";
+		}
+	for (size_t i = 0; i < v->nlease; i++) {
+		unsigned f = hostname_check_str(v->lease[i].hostname ? v->lease[i].hostname : "x");
+		if (f & HOSTILE) {
+			evb_lease(&em->ev, &v->lease[i], v->ip_text);
+			flags |= f & HOSTILE;
+			where = where ? where : "DHCP lease";
+		}
+	}
+	if (!flags)
+		return;
+	(void)c;
+	char fl[HOSTNAME_FLAGS_STRLEN];
+	hostname_flags_str(flags, fl, sizeof fl);
+	evb_detail_str(&em->ev, "flags", fl);
+	emit(em, SUBJ_IP, v->ip_text, "a %s name of %s carries %s characters (never echoed unescaped)",
+	     where, v->ip_text, fl);
+}
+
 /* ------------------------------------------------------------ name rules */
 
 static bool own_asn(const struct audit_ctx *c, uint32_t asn)
@@ -1039,6 +1082,14 @@ const struct rule rule_table[] = {
 	  "an honest audit does not call a record missing when it could not ask",
 	  "fix the resolver/authoritative server and run resolve + audit again",
 	  .addr = r_dns_failed_addr, .name = r_dns_failed_name },
+	{ "hostile-name", SEV_MEDIUM, SUBJ_IP,
+	  "a PTR answer, IPAM hostname or DHCP lease host name of the address holds control "
+	  "bytes (terminal escapes), invalid UTF-8, bidi controls (Trojan Source) or starts like "
+	  "a spreadsheet formula; spaces and apostrophes alone do not count",
+	  "names are attacker-controlled; such a name is an attempt on terminals, spreadsheets, "
+	  "HTML reports or fix scripts (ipdrift stores it verbatim and escapes every output)",
+	  "find who set the name (evidence: source, server); fix writers refuse such names",
+	  .addr = r_hostile_name },
 	{ "random-mac", SEV_INFO, SUBJ_MAC,
 	  "a live MAC with the locally administered bit set (randomised/private MAC)",
 	  "the device identity is not stable: it is tracked by IP+MAC only, and vendor lookups "

@@ -654,6 +654,30 @@ static void random_mac_and_unknown_vendor(void **state)
 	rmdir(dir);
 }
 
+static void hostile_names(void **state)
+{
+	(void)state;
+	struct db_aud_answer p = PTR("192.0.2.9", "ok", "evil\x1b[31m.example.test.");
+	p.name_flags = 2; /* HOSTNAME_CONTROL, as resolve stores it */
+	struct host_view v = { .ans = &p, .nans = 1 };
+	run_addr(&v, "192.0.2.9");
+	assert_int_equal(count("hostile-name"), 1);
+	assert_non_null(strstr(find("hostile-name")->summary, "control"));
+	/* the evidence keeps the name, escaped */
+	assert_non_null(strstr(find("hostile-name")->evidence, "evil\\u001b[31m"));
+	reset();
+	struct db_aud_lease l = { .ip = IP("192.0.2.9"), .hostname = "=HYPERLINK(\"x\")" };
+	struct host_view w = { .lease = &l, .nlease = 1 };
+	run_addr(&w, "192.0.2.9");
+	assert_int_equal(count("hostile-name"), 1);
+	reset();
+	p.name_flags = 0;
+	l.hostname = "laptop-1";
+	run_addr(&v, "192.0.2.9");
+	run_addr(&w, "192.0.2.9");
+	assert_int_equal(count("hostile-name"), 0);
+}
+
 static void severity_override_and_disable(void **state)
 {
 	(void)state;
@@ -999,6 +1023,7 @@ int main(void)
 		T(dangling_dns_prefixes),
 		T(dual_stack_gap_cases),
 		T(random_mac_and_unknown_vendor),
+		T(hostile_names),
 		T(severity_override_and_disable),
 		T(every_catalogue_rule_is_documented),
 		T(lifecycle_new_ongoing_resolved),
