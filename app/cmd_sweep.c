@@ -40,6 +40,7 @@
 #define FAST_QUIET 5
 #define MAX_V4_PREFIX_DEFAULT 16 /* default targets: skip prefixes larger than a /16 */
 #define MAX_V6_RANGE 65536
+#define MAX_THREADS 8
 
 static volatile sig_atomic_t stop_flag;
 
@@ -59,6 +60,7 @@ struct opts {
 	int retries, timeout_ms, vlan;
 	enum tx_mode txmode;
 	int64_t parent_run;
+	int threads;
 	char **target6;
 	size_t n_target6;
 };
@@ -395,7 +397,7 @@ static bool parse_int(const char *s, int lo, int hi, int *out)
 }
 
 enum { O_TARGET6 = 256, O_NO6, O_NO4, O_RATE, O_BW, O_FAST, O_RETRIES, O_TIMEOUT, O_VLAN,
-       O_DRY, O_PCAP, O_USER, O_JSON, O_SOURCE, O_TX, O_PARENT };
+       O_DRY, O_PCAP, O_USER, O_JSON, O_SOURCE, O_TX, O_PARENT, O_THREADS };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -417,6 +419,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "source", required_argument, NULL, O_SOURCE },
 		{ "tx", required_argument, NULL, O_TX },
 		{ "parent-run", required_argument, NULL, O_PARENT },
+		{ "threads", required_argument, NULL, O_THREADS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -481,6 +484,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 				return EX_USAGE;
 			}
 			break;
+		case O_THREADS:
+			if (!parse_int(optarg, 1, MAX_THREADS, &o->threads)) {
+				log_warnx("--threads: 1..%d", MAX_THREADS);
+				return EX_USAGE;
+			}
+			break;
 		case O_PARENT: {
 			char *end;
 			errno = 0;
@@ -523,6 +532,8 @@ static int run(struct app *app, int argc, char **argv)
 	struct tx *tx = NULL;
 	struct sweep_rx *rx = NULL;
 	struct sweep *s = NULL;
+	struct tx **txs = NULL;
+	int cfg_ntx = 0;
 	int64_t run_id = -1;
 	bool quiet = o.quiet || app->verbosity < 0;
 
@@ -650,6 +661,12 @@ static int run(struct app *app, int argc, char **argv)
 		cfg.rate = o.fast ? 0 : DEFAULT_RATE;
 	if (!wire)
 		cfg.rate = 0; /* nothing goes on the wire */
+	/* --fast: a sender thread per core (up to 2) spreads the kernel's
+	 * per-frame work; paced sweeps need no second sender */
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int nthreads = o.threads > 0 ? o.threads : (o.fast && ncpu > 1) ? 2 : 1;
+	if (!wire)
+		nthreads = 1;
 
 	/* handles */
 	enum ipd_status st = IPD_OK;
@@ -675,6 +692,18 @@ static int run(struct app *app, int argc, char **argv)
 		rx = sweep_rx_open(ifi.name, &ifi.mac, o.vlan);
 		if (rx)
 			st = tx_open_packet(ifi.ifindex, o.txmode, &tx);
+		/* one injection socket per sender thread, all opened before the drop */
+		cfg.ntx = 1;
+		if (st == IPD_OK && nthreads > 1) {
+			txs = xcalloc((size_t)nthreads, sizeof *txs);
+			txs[0] = tx;
+			for (cfg.ntx = 1; cfg.ntx < nthreads && st == IPD_OK; cfg.ntx++)
+				st = tx_open_packet(ifi.ifindex, o.txmode, &txs[cfg.ntx]);
+			if (st != IPD_OK)
+				cfg.ntx--;
+			cfg.txs = txs;
+			cfg_ntx = cfg.ntx;
+		}
 		priv_lower_net();
 		if (!rx) {
 			rc = EX_UNAVAILABLE;
@@ -777,6 +806,9 @@ done:
 		db_run_finish(db, run_id, &fail);
 	}
 	sweep_free(s);
+	for (int i = 1; txs && i < cfg_ntx; i++)
+		tx_close(txs[i]);
+	free(txs);
 	tx_close(tx);
 	sweep_rx_close(rx);
 	if (db)
@@ -810,6 +842,8 @@ const struct command cmd_sweep = {
 		 "                          earlier passes are MS/2, MS/4, ... (backoff)\n"
 		 "  --vlan ID               tag probes with 802.1Q ID and accept tagged replies\n"
 		 "  --tx sendmmsg|ring      send path: batched sendmmsg (default) or PACKET_MMAP ring\n"
+		 "  --threads N             sender threads, each with its own socket and a slice of\n"
+		 "                          the targets (default 1; --fast: 2 on multi-core)\n"
 		 "  --dry-run               print the probes instead of sending them (no privileges)\n"
 		 "  --write-pcap FILE       write the probes to FILE instead of the wire\n"
 		 "  --user USER             user to switch to after opening sockets (default nobody)\n"

@@ -9,6 +9,7 @@
  * brings no new answer (what is left does not exist, or will not answer).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,19 +35,36 @@ struct sweep {
 	uint32_t *slots;             /* open addressing: index + 1, 0 = empty */
 	size_t n_slots;
 
+	struct sender *snd;          /* one per tx handle */
+	int nsnd;
+	bool threaded;               /* senders on their own threads, replies read here */
+
+	int pass;
+	int64_t t0_ns, last_reply_ns, last_tick_ns;
+	uint64_t tick_sent, pass_total;
+	struct parse_counters pc;
+	struct sweep_stats st;
+	bool failed;                 /* written by the main thread only */
+};
+
+/* One sending context: a slice of the target indices, its own queue, pacing
+ * share and tx handle. Counters are read by the main thread while a threaded
+ * sender runs (atomics). */
+struct sender {
+	struct sweep *s;
+	struct tx *tx;
 	uint8_t (*buf)[PROBE_MAX_FRAME];
 	struct tx_frame q[BATCH];
 	size_t nq;
-
 	struct pace pace;
-	int pass;
-	int64_t t0_ns, last_reply_ns, last_tick_ns;
-	uint64_t tick_sent, pass_done, pass_total;
-	uint64_t next_idx;           /* pass 0: targets below this were queued */
-	uint64_t sent_idx_gap;       /* of those, still unsent when a flush stopped */
-	struct parse_counters pc;
-	struct sweep_stats st;
-	bool failed;
+	uint64_t lo, hi;             /* target indices [lo, hi) of this slice */
+	bool echo;                   /* this sender also pings the all-nodes group */
+	uint64_t sent, pass_sent;    /* atomics */
+	uint64_t next_idx;           /* pass 0: slice targets below this were queued */
+	uint64_t gap;                /* of those, unsent when a flush stopped */
+	bool done;                   /* slice finished (atomic) */
+	bool failed;                 /* atomic */
+	pthread_t thr;
 };
 
 /* ---- host table ---- */
@@ -151,8 +169,8 @@ static enum ipd_status match(void *ctx, const struct obs *o)
 	h->last_us = o->ts_us;
 	h->count++;
 	int64_t idx = sweep_targets_index(s->t, &o->ip);
-	if (idx >= 0 && !s->answered[idx]) {
-		s->answered[idx] = (uint8_t)(s->pass + 1);
+	if (idx >= 0 && !__atomic_load_n(&s->answered[idx], __ATOMIC_RELAXED)) {
+		__atomic_store_n(&s->answered[idx], (uint8_t)(s->pass + 1), __ATOMIC_RELAXED);
 		s->st.answered++;
 		if (s->pass > 0)
 			s->st.late++;
@@ -169,6 +187,24 @@ void sweep_offer(struct sweep *s, const struct frame *f)
 
 /* ---- sending ---- */
 
+static uint64_t ld(const uint64_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+static void add(uint64_t *p, uint64_t v)
+{
+	__atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+
+static uint64_t sent_total(const struct sweep *s, bool this_pass)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < s->nsnd; i++)
+		n += ld(this_pass ? &s->snd[i].pass_sent : &s->snd[i].sent);
+	return n;
+}
+
 static void tick(struct sweep *s, int64_t now, bool force)
 {
 	if (!s->cfg.progress || (!force && now - s->last_tick_ns < 100000000))
@@ -177,11 +213,12 @@ static void tick(struct sweep *s, int64_t now, bool force)
 	memset(&p, 0, sizeof p);
 	p.pass = s->pass;
 	p.passes = s->cfg.retries + 1;
-	p.done = s->pass_done;
+	p.done = sent_total(s, true);
 	p.total = s->pass_total;
 	p.found = s->st.answered;
+	uint64_t sent = sent_total(s, false);
 	double dt = (double)(now - s->last_tick_ns) / 1e9;
-	p.pps = dt > 0 ? (double)(s->st.sent - s->tick_sent) / dt : 0;
+	p.pps = dt > 0 ? (double)(sent - s->tick_sent) / dt : 0;
 	p.eta_s = -1;
 	if (s->cfg.rate > 0 && p.total >= p.done)
 		p.eta_s = (double)(p.total - p.done) / s->cfg.rate;
@@ -189,16 +226,16 @@ static void tick(struct sweep *s, int64_t now, bool force)
 		p.eta_s = (double)(p.total - p.done) / p.pps;
 	s->cfg.progress(s->cfg.progress_arg, &p);
 	s->last_tick_ns = now;
-	s->tick_sent = s->st.sent;
+	s->tick_sent = sent;
 }
 
 static void drain(struct sweep *s)
 {
 	if (s->cfg.rx && sweep_rx_drain(s->cfg.rx, s) < 0)
-		s->failed = true;
+		__atomic_store_n(&s->failed, true, __ATOMIC_RELAXED);
 }
 
-/* Wait up to ns for replies (or just sleep when there is no capture). */
+/* Main thread: wait up to ns for replies (or just sleep without a capture). */
 static void wait_rx(struct sweep *s, int64_t ns)
 {
 	if (ns < 0)
@@ -219,57 +256,76 @@ static bool stopped(const struct sweep *s)
 	return s->failed || (s->cfg.stop && *s->cfg.stop);
 }
 
-static void flush(struct sweep *s)
+static bool snd_stopped(const struct sender *d)
 {
-	if (s->nq == 0)
+	return __atomic_load_n(&d->failed, __ATOMIC_RELAXED) ||
+	       __atomic_load_n(&d->s->failed, __ATOMIC_RELAXED) ||
+	       (d->s->cfg.stop && *d->s->cfg.stop);
+}
+
+/* A sender waits: on its own thread it just sleeps (the main thread reads
+ * replies); inline it reads replies meanwhile. */
+static void snd_wait(struct sender *d, int64_t ns)
+{
+	if (d->s->threaded) {
+		if (ns > 0) {
+			struct timespec ts = { (time_t)(ns / 1000000000), (long)(ns % 1000000000) };
+			nanosleep(&ts, NULL);
+		}
+	} else {
+		wait_rx(d->s, ns);
+	}
+}
+
+static void flush(struct sender *d)
+{
+	struct sweep *s = d->s;
+	if (d->nq == 0)
 		return;
 	size_t off = 0;
-	while (off < s->nq && !stopped(s)) {
+	while (off < d->nq && !snd_stopped(d)) {
 		int64_t now = pace_now_ns();
-		uint64_t grant = pace_take(&s->pace, now, s->nq - off);
+		uint64_t grant = pace_take(&d->pace, now, d->nq - off);
 		if (grant == 0) {
-			wait_rx(s, pace_wait_ns(&s->pace, now));
+			snd_wait(d, pace_wait_ns(&d->pace, now));
 			continue;
 		}
-		int k = tx_send(s->cfg.tx, s->q + off, (size_t)grant);
+		int k = tx_send(d->tx, d->q + off, (size_t)grant);
 		if (k < 0) {
-			s->failed = true;
+			__atomic_store_n(&d->failed, true, __ATOMIC_RELAXED);
 			break;
 		}
 		if (k == 0) {
-			/* device queue full: let it drain while we read replies */
-			wait_rx(s, 200000);
+			/* device queue full: let it drain (and read replies) */
+			snd_wait(d, 200000);
 			continue;
 		}
 		off += (size_t)k;
-		s->st.sent += (uint64_t)k;
-		if (s->pass > 0)
-			s->st.retry_sent += (uint64_t)k;
-		s->pass_done += (uint64_t)k;
-		drain(s);
-		tick(s, pace_now_ns(), false);
+		add(&d->sent, (uint64_t)k);
+		add(&d->pass_sent, (uint64_t)k);
+		if (!s->threaded) {
+			drain(s);
+			tick(s, pace_now_ns(), false);
+		}
 	}
-	if (off == s->nq)
-		s->sent_idx_gap = 0;
-	else if (off < s->nq)
-		s->sent_idx_gap = s->nq - off; /* stopped with these unsent */
-	s->nq = 0;
+	d->gap = d->nq - off; /* > 0 only when stopped */
+	d->nq = 0;
 }
 
-static void enqueue(struct sweep *s, const struct probe_ops *ops, const struct probe_src *src,
+static void enqueue(struct sender *d, const struct probe_ops *ops, const struct probe_src *src,
 		    const struct ipd_ip *target)
 {
-	if (s->nq == BATCH)
-		flush(s);
-	if (stopped(s))
+	if (d->nq == BATCH)
+		flush(d);
+	if (snd_stopped(d))
 		return;
-	size_t n = ops->build(src, target, s->buf[s->nq], PROBE_MAX_FRAME);
+	size_t n = ops->build(src, target, d->buf[d->nq], PROBE_MAX_FRAME);
 	if (n == 0)
 		return;
-	s->q[s->nq].data = s->buf[s->nq];
-	s->q[s->nq].len = n;
-	s->q[s->nq].probe = ops;
-	s->nq++;
+	d->q[d->nq].data = d->buf[d->nq];
+	d->q[d->nq].len = n;
+	d->q[d->nq].probe = ops;
+	d->nq++;
 }
 
 static uint64_t pending(const struct sweep *s)
@@ -280,40 +336,124 @@ static uint64_t pending(const struct sweep *s)
 	return n;
 }
 
-static void send_pass(struct sweep *s)
+static bool answered(const struct sweep *s, uint64_t idx)
 {
+	return __atomic_load_n(&s->answered[idx], __ATOMIC_RELAXED) != 0;
+}
+
+/* One pass over the sender's slice [lo, hi), in target order. */
+static void send_slice(struct sender *d)
+{
+	struct sweep *s = d->s;
 	const struct sweep_targets *t = s->t;
-	uint64_t idx = 0;
-	for (size_t r = 0; r < t->n_v4 && !stopped(s); r++) {
-		for (uint64_t a = t->v4[r].lo; a <= t->v4[r].hi && !stopped(s); a++, idx++) {
-			if (s->answered[idx])
+	uint64_t idx = d->lo;
+	d->next_idx = d->lo;
+	d->gap = 0;
+	/* v4: find the range holding lo, then walk */
+	size_t r = 0;
+	while (r < t->n_v4 && t->v4[r].base + ((uint64_t)t->v4[r].hi - t->v4[r].lo + 1) <= idx)
+		r++;
+	for (; r < t->n_v4 && idx < d->hi && !snd_stopped(d); r++) {
+		uint64_t a = t->v4[r].lo + (idx - t->v4[r].base);
+		for (; a <= t->v4[r].hi && idx < d->hi && !snd_stopped(d); a++, idx++) {
+			if (answered(s, idx))
 				continue;
 			struct ipd_ip ip;
 			ipd_ip_from_v4(&ip, (uint32_t)a);
-			enqueue(s, &probe_arp, &s->cfg.src, &ip);
-			if (!stopped(s))
-				s->next_idx = idx + 1;
+			enqueue(d, &probe_arp, &s->cfg.src, &ip);
+			if (!snd_stopped(d))
+				d->next_idx = idx + 1;
 		}
 	}
-	for (size_t i = 0; i < t->n_v6 && !stopped(s); i++)
-		if (!s->answered[t->count4 + i]) {
-			enqueue(s, &probe_nd_ns, &s->cfg.src, &t->v6[i]);
-			if (!stopped(s))
-				s->next_idx = t->count4 + i + 1;
-		}
-	if (t->echo_all_nodes && !stopped(s)) {
+	for (; idx < d->hi && !snd_stopped(d); idx++) {
+		if (idx < t->count4 || answered(s, idx))
+			continue;
+		enqueue(d, &probe_nd_ns, &s->cfg.src, &t->v6[idx - t->count4]);
+		if (!snd_stopped(d))
+			d->next_idx = idx + 1;
+	}
+	if (d->echo && !snd_stopped(d)) {
 		struct ipd_ip all;
 		ipd_ip_parse("ff02::1", &all);
-		enqueue(s, &probe_icmp6_echo, &s->cfg.src, &all);
+		enqueue(d, &probe_icmp6_echo, &s->cfg.src, &all);
 		if (s->cfg.has_ip6_global) {
 			/* the all-nodes group answers from the address whose scope
 			 * matches our source: a global source hears global addresses */
 			struct probe_src g = s->cfg.src;
 			g.ip6 = s->cfg.ip6_global;
-			enqueue(s, &probe_icmp6_echo, &g, &all);
+			enqueue(d, &probe_icmp6_echo, &g, &all);
 		}
 	}
-	flush(s);
+	flush(d);
+	__atomic_store_n(&d->done, true, __ATOMIC_RELEASE);
+}
+
+static void *sender_main(void *arg)
+{
+	send_slice(arg);
+	return NULL;
+}
+
+static void send_pass(struct sweep *s)
+{
+	for (int i = 0; i < s->nsnd; i++) {
+		s->snd[i].pass_sent = 0;
+		s->snd[i].done = false;
+	}
+	if (!s->threaded) {
+		send_slice(&s->snd[0]);
+	} else {
+		int started = 0;
+		for (int i = 0; i < s->nsnd; i++) {
+			if (pthread_create(&s->snd[i].thr, NULL, sender_main, &s->snd[i]) != 0) {
+				log_warnx("cannot start sender thread %d", i);
+				s->failed = true;
+				break;
+			}
+			started++;
+		}
+		/* read replies while the senders run */
+		for (;;) {
+			bool all = true;
+			for (int i = 0; i < started; i++)
+				all &= __atomic_load_n(&s->snd[i].done, __ATOMIC_ACQUIRE);
+			if (all)
+				break;
+			wait_rx(s, 1000000);
+			tick(s, pace_now_ns(), false);
+		}
+		for (int i = 0; i < started; i++)
+			pthread_join(s->snd[i].thr, NULL);
+	}
+	uint64_t n = 0;
+	for (int i = 0; i < s->nsnd; i++) {
+		n += s->snd[i].pass_sent;
+		if (s->snd[i].failed)
+			s->failed = true;
+	}
+	s->st.sent += n;
+	if (s->pass > 0)
+		s->st.retry_sent += n;
+	drain(s);
+}
+
+/* Targets [0, probed) got a probe in pass 0: the slices in order, up to the
+ * first one that was cut short. */
+static uint64_t probed_prefix(const struct sweep *s)
+{
+	if (!stopped(s))
+		return s->ntargets;
+	uint64_t probed = 0;
+	for (int i = 0; i < s->nsnd; i++) {
+		const struct sender *d = &s->snd[i];
+		uint64_t upto = d->next_idx >= d->gap ? d->next_idx - d->gap : d->lo;
+		if (upto < d->lo)
+			upto = d->lo;
+		probed = upto;
+		if (upto < d->hi)
+			break;
+	}
+	return probed;
 }
 
 static void wait_pass(struct sweep *s, int ms)
@@ -346,15 +486,30 @@ struct sweep *sweep_new(const struct sweep_cfg *cfg, const struct sweep_targets 
 	s->t = t;
 	s->ntargets = sweep_targets_count(t);
 	s->answered = xcalloc(s->ntargets ? s->ntargets : 1, 1);
-	s->buf = xcalloc(BATCH, sizeof *s->buf);
 	s->st.targets = s->ntargets;
+	/* one sender per tx handle, each a contiguous slice of the targets */
+	s->nsnd = cfg->ntx > 1 ? cfg->ntx : 1;
+	s->threaded = s->nsnd > 1 && !cfg->inline_replies;
+	if (!s->threaded)
+		s->nsnd = 1;
+	s->snd = xcalloc((size_t)s->nsnd, sizeof *s->snd);
+	for (int i = 0; i < s->nsnd; i++) {
+		struct sender *d = &s->snd[i];
+		d->s = s;
+		d->tx = i == 0 ? cfg->tx : cfg->txs[i];
+		d->buf = xcalloc(BATCH, sizeof *d->buf);
+		d->lo = s->ntargets * (uint64_t)i / (uint64_t)s->nsnd;
+		d->hi = s->ntargets * (uint64_t)(i + 1) / (uint64_t)s->nsnd;
+		d->echo = i == s->nsnd - 1 && t->echo_all_nodes;
+	}
 	return s;
 }
 
 int sweep_run(struct sweep *s)
 {
 	s->t0_ns = s->last_tick_ns = pace_now_ns();
-	pace_init(&s->pace, s->cfg.rate, s->t0_ns);
+	for (int i = 0; i < s->nsnd; i++)
+		pace_init(&s->snd[i].pace, s->cfg.rate / s->nsnd, s->t0_ns);
 	bool replies = s->cfg.rx || s->cfg.inline_replies;
 	int passes = replies ? s->cfg.retries + 1 : 1;
 	uint64_t answered_before = 0;
@@ -369,16 +524,10 @@ int sweep_run(struct sweep *s)
 		}
 		answered_before = s->st.answered;
 		s->pass = p;
-		s->pass_done = 0;
 		s->pass_total = left + (s->t->echo_all_nodes ? 1u + s->cfg.has_ip6_global : 0u);
 		send_pass(s);
-		if (p == 0) {
-			/* what pass 0 really probed (less than all when interrupted);
-			 * frames are queued in target order */
-			s->st.probed = s->next_idx >= s->sent_idx_gap ? s->next_idx - s->sent_idx_gap : 0;
-			if (!stopped(s))
-				s->st.probed = s->ntargets;
-		}
+		if (p == 0)
+			s->st.probed = probed_prefix(s); /* less than all when interrupted */
 		s->st.passes = p + 1;
 		if (!replies)
 			break;
@@ -393,7 +542,9 @@ int sweep_run(struct sweep *s)
 	tick(s, pace_now_ns(), true);
 	s->st.duration_us = (pace_now_ns() - s->t0_ns) / 1000;
 	s->st.hosts = s->n_hosts;
-	s->st.tx_busy = s->cfg.tx ? s->cfg.tx->busy : 0;
+	s->st.tx_busy = 0;
+	for (int i = 0; i < s->nsnd; i++)
+		s->st.tx_busy += s->snd[i].tx ? s->snd[i].tx->busy : 0;
 	s->st.loss = s->st.answered ? (double)s->st.late / (double)s->st.answered : 0;
 	s->st.interrupted = s->cfg.stop && *s->cfg.stop;
 	if (s->cfg.rx)
@@ -435,6 +586,8 @@ void sweep_free(struct sweep *s)
 	free(s->answered);
 	free(s->hosts);
 	free(s->slots);
-	free(s->buf);
+	for (int i = 0; s->snd && i < s->nsnd; i++)
+		free(s->snd[i].buf);
+	free(s->snd);
 	free(s);
 }

@@ -57,6 +57,8 @@ struct sweep_cfg {
 	struct ipd_ip ip6_global;   /* second echo source, to hear global addresses */
 	bool has_ip6_global;
 	struct tx *tx;
+	struct tx **txs;            /* ntx > 1: one handle per sender thread (txs[0] unused: tx) */
+	int ntx;
 	struct sweep_rx *rx;        /* NULL: no replies (dry-run, pcap) */
 	double rate;                /* frames/s; 0 = unlimited */
 	int retries;                /* extra passes over non-responders */

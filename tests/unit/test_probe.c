@@ -336,6 +336,47 @@ static int collect_tx(struct tx *tx, const struct tx_frame *f, size_t n)
 	return (int)n;
 }
 
+/* Counting wire that remembers every ARP target it saw (thread-safe). */
+static uint8_t seen_targets[1024];
+static int counting_send(struct tx *tx, const struct tx_frame *f, size_t n)
+{
+	(void)tx;
+	for (size_t i = 0; i < n; i++)
+		if (f[i].data[12] == 0x08 && f[i].data[13] == 0x06) {
+			unsigned idx = (unsigned)(f[i].data[14 + 26] & 3) << 8 | f[i].data[14 + 27];
+			__atomic_fetch_add(&seen_targets[idx], 1, __ATOMIC_RELAXED);
+		}
+	return (int)n;
+}
+
+static void engine_threads_split_targets(void **state)
+{
+	(void)state;
+	struct sweep_targets t;
+	sweep_targets_init(&t);
+	sweep_targets_add_spec(&t, "198.18.0.0/22", 0);
+	sweep_targets_add_spec(&t, "2001:db8::1-2001:db8::10", 100);
+	t.echo_all_nodes = true;
+	sweep_targets_finish(&t);
+	static const struct tx_ops ops = { "count", counting_send, NULL };
+	struct tx tx0 = { &ops, 0 }, tx1 = { &ops, 0 }, tx2 = { &ops, 0 };
+	struct tx *txs[3] = { &tx0, &tx1, &tx2 };
+	struct sweep_cfg cfg;
+	memset(&cfg, 0, sizeof cfg);
+	cfg.src = src(0);
+	cfg.tx = &tx0;
+	cfg.txs = txs;
+	cfg.ntx = 3;
+	memset(seen_targets, 0, sizeof seen_targets);
+	struct sweep *s = sweep_new(&cfg, &t);
+	assert_int_equal(sweep_run(s), 0);
+	assert_int_equal(sweep_stats(s)->sent, 1024 + 16 + 1);
+	for (int i = 0; i < 1024; i++)
+		assert_int_equal(seen_targets[i], 1); /* every target once, by one thread */
+	sweep_free(s);
+	sweep_targets_free(&t);
+}
+
 static void engine_sends_every_probe(void **state)
 {
 	(void)state;
@@ -505,6 +546,7 @@ int main(void)
 		cmocka_unit_test(targets_merge_and_index),
 		cmocka_unit_test(engine_sends_every_probe),
 		cmocka_unit_test(retries_recover_loss),
+		cmocka_unit_test(engine_threads_split_targets),
 		cmocka_unit_test(pacing_token_bucket),
 		cmocka_unit_test(interrupted_sweep_counts_probed),
 	};
