@@ -371,6 +371,27 @@ int db_rpt_subnet_len(struct db *db, const struct ipd_ip *ip)
 	return v;
 }
 
+enum ipd_status db_rpt_rrset(struct db *db, const char *name, const char *type,
+			     int (*cb)(void *, const struct db_text *value), void *arg)
+{
+	sqlite3_stmt *st = db_prep(db,
+		"WITH q AS (SELECT * FROM dns_answers WHERE (qname = ?1 COLLATE NOCASE"
+		"   OR qname = ?3 COLLATE NOCASE) AND qtype = ?2)"
+		" SELECT DISTINCT CASE WHEN qtype = 'PTR' THEN name ELSE ip_text END FROM q"
+		" WHERE status = 'ok' AND run_id IS (SELECT max(run_id) FROM q)");
+	size_t n = strlen(name);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, name, n && name[n - 1] == '.' ? (int)n - 1 : (int)n, SQLITE_TRANSIENT);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct db_text t = tcol(st, 0);
+		if (t.p && cb(arg, &t))
+			break;
+	}
+	return finish(db, st, rc);
+}
+
 enum ipd_status db_rpt_zones(struct db *db, int (*cb)(void *, const char *zone), void *arg)
 {
 	sqlite3_stmt *st = db_prep(db, "SELECT DISTINCT lower(zone) FROM dns_records ORDER BY 1");

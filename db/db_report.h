@@ -127,6 +127,12 @@ bool db_rpt_dns_server(struct db *db, char *buf, size_t len);
 /* Prefix length of the most specific recorded subnet holding ip, -1 if none. */
 int db_rpt_subnet_len(struct db *db, const struct ipd_ip *ip);
 
+/* The RRset (name, type) as the newest resolve run that got an answer for it
+ * saw it: A/AAAA addresses or PTR targets, status ok. name is matched
+ * case-insensitively with or without the final dot. */
+enum ipd_status db_rpt_rrset(struct db *db, const char *name, const char *type,
+			     int (*cb)(void *, const struct db_text *value), void *arg);
+
 /* Distinct zone apexes known from imported zone data (dns_records.zone). */
 enum ipd_status db_rpt_zones(struct db *db, int (*cb)(void *, const char *zone), void *arg);
 

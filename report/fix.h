@@ -10,6 +10,12 @@
  *  - delete:  prereq yxrrset NAME IN TYPE OLD        + update delete NAME IN TYPE OLD
  *  - replace: prereq yxrrset NAME IN TYPE OLD        + update delete NAME IN TYPE
  *                                                    + update add NAME TTL IN TYPE VALUE
+ *    When the newest resolve run saw more records in that RRset (round
+ *    robin), one prereq line per record guards the whole set (nsupdate
+ *    combines them into one RRset that must match exactly) and only OLD is
+ *    deleted (replace: delete OLD + add VALUE). Two stale records of one set
+ *    make two messages; the second then fails its prereq (rc 2) and is left
+ *    for the next audit.
  *    (compare-and-swap: the change applies only while the zone still holds
  *    exactly what the audit saw; a second run fails its prereqs, rc 2, and
  *    changes nothing);

@@ -41,6 +41,8 @@ struct change {
 	size_t bad_len;
 	size_t seq;         /* input order, for a stable sort */
 	char *also;         /* fingerprints of merged duplicates, "\n"-separated */
+	char **pre;         /* delete/replace: the whole RRset the audit saw */
+	size_t npre;
 };
 
 static bool teq(const struct db_text *t, const char *s)
@@ -164,6 +166,9 @@ static void change_free(struct change *c)
 	free(c->fingerprint), free(c->rule), free(c->severity), free(c->state);
 	free(c->op), free(c->type), free(c->name), free(c->zone), free(c->value), free(c->old);
 	free(c->bad), free(c->also);
+	for (size_t i = 0; i < c->npre; i++)
+		free(c->pre[i]);
+	free(c->pre);
 }
 
 enum fix_check fix_dns_check(const struct db_rpt_fix_dns *fx, struct db_text *bad)
@@ -246,6 +251,64 @@ static char *derive_zone(const struct zones *zs, const char *name)
 	}
 	const char *dot = strchr(name, '.');
 	return (dot && dot[1]) ? xstrdup(dot + 1) : xstrdup(name);
+}
+
+/* --- the RRset a compare-and-swap guards --- */
+
+struct rrset {
+	const char *type;
+	char **v;
+	size_t n, cap;
+	bool bad;   /* a value that cannot be written safely */
+};
+
+static int rrset_cb(void *arg, const struct db_text *t)
+{
+	struct rrset *r = arg;
+	char *v = norm_value(t, r->type);
+	if (!v) {
+		r->bad = true;
+		return 1;
+	}
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i], v) == 0) {
+			free(v);
+			return 0;
+		}
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 4;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	r->v[r->n++] = v;
+	return 0;
+}
+
+static int strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "prereq yxrrset NAME TYPE VALUE" lines of one name and type form one
+ * RRset that must match exactly (nsupdate(1)); a record deleted from a
+ * round-robin set is guarded by the whole set as resolved, so the change
+ * applies while nothing else changed. Falls back to the single observed
+ * value when the resolved set does not hold it or holds unsafe text. */
+static void load_rrset(struct db *db, struct change *c)
+{
+	struct rrset r = { .type = c->type };
+	db_rpt_rrset(db, c->name, c->type, rrset_cb, &r);
+	bool has_old = false;
+	for (size_t i = 0; i < r.n; i++)
+		has_old |= strcmp(r.v[i], c->old) == 0;
+	if (r.bad || !has_old || r.n < 2) {
+		for (size_t i = 0; i < r.n; i++)
+			free(r.v[i]);
+		free(r.v);
+		return;
+	}
+	qsort(r.v, r.n, sizeof *r.v, strpcmp);
+	c->pre = r.v;
+	c->npre = r.n;
 }
 
 /* --- collection --- */
@@ -331,11 +394,21 @@ static void write_message(FILE *out, const struct fix_nsupdate_opts *o, const st
 	if (strcmp(c->op, "add") == 0) {
 		fprintf(out, "prereq nxrrset %s IN %s\n", c->name, c->type);
 		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
-	} else if (strcmp(c->op, "delete") == 0) {
+		fputs("send\n;\n", out);
+		return;
+	}
+	if (c->npre)
+		for (size_t i = 0; i < c->npre; i++)
+			fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->pre[i]);
+	else
 		fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->old);
+	if (strcmp(c->op, "delete") == 0) {
 		fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
+	} else if (c->npre) {
+		/* only the wrong record goes; the rest of the set stays */
+		fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
+		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
 	} else {
-		fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->old);
 		fprintf(out, "update delete %s IN %s\n", c->name, c->type);
 		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
 	}
@@ -365,9 +438,15 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 		rc = db_rpt_fix_dns(db, o->run_id, collect_cb, &cl);
 	if (rc != IPD_OK)
 		goto done;
-	for (size_t i = 0; i < cl.n; i++)
-		if (cl.v[i].chk == FIX_OK && !cl.v[i].zone)
-			cl.v[i].zone = derive_zone(&zs, cl.v[i].name);
+	for (size_t i = 0; i < cl.n; i++) {
+		struct change *c = &cl.v[i];
+		if (c->chk != FIX_OK)
+			continue;
+		if (!c->zone)
+			c->zone = derive_zone(&zs, c->name);
+		if (c->old)
+			load_rrset(db, c);
+	}
 	/* merge identical changes asked for by several findings (two findings
 	 * often want the same record: missing-forward and forward-reverse-
 	 * mismatch); a second identical message would fail its prereq */

@@ -199,7 +199,15 @@ static const char fixture[] =
 	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"gone.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.5\"}]}'),"
 	" (1, 'suppressed|y', 'stale-dns', 'low', 'ip', 'y', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"sup.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.6\"}]}'),"
-	" (1, 'broken|z', 'stale-dns', 'low', 'ip', 'z', 'new', 's', 'not json');"
+	" (1, 'broken|z', 'stale-dns', 'low', 'ip', 'z', 'new', 's', 'not json')"
+	" ,(1, 'rr|192.0.2.97', 'stale-dns', 'low', 'ip', '192.0.2.97', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"rr.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.97\"}]}'),"
+	" (1, 'lone|192.0.2.5', 'stale-dns', 'low', 'ip', '192.0.2.5', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"lone.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.5\"}]}');"
+	"INSERT INTO dns_answers (run_id, qname, qtype, status, ip_text, at) VALUES"
+	" (NULL, 'rr.example.test.', 'A', 'ok', '192.0.2.96', 1),"
+	" (1, 'RR.example.test', 'A', 'ok', '192.0.2.98', 2), (1, 'rr.example.test.', 'A', 'ok', '192.0.2.97', 2),"
+	" (1, 'lone.example.test.', 'A', 'ok', '192.0.2.6', 2), (1, 'lone.example.test.', 'A', 'ok', '192.0.2.7', 2);"
 	"UPDATE findings SET suppressed = 1 WHERE fingerprint = 'suppressed|y';"
 	"INSERT INTO observations (ip, ip_text, family, mac, method, first_seen, last_seen)"
 	" VALUES (X'00000000000000000000FFFFC0000214', '192.0.2.20', 4, '52:54:00:00:00:20', 'arp-active', 1, 2);"
@@ -238,8 +246,16 @@ static void nsupdate_shape(void **state)
 	/* resolved, suppressed and broken findings give no change; identical
 	 * changes are merged, adjacent (case and trailing dot differ) or not
 	 * (critical and info asking for the same PTR around others) */
-	assert_int_equal(st.changes, 5);
+	assert_int_equal(st.changes, 7);
 	assert_int_equal(st.duplicates, 2);
+	/* a record of a round-robin set: the whole set (newest run) guards it */
+	assert_non_null(strstr(s, "prereq yxrrset rr.example.test. IN A 192.0.2.97\n"
+				  "prereq yxrrset rr.example.test. IN A 192.0.2.98\n"
+				  "update delete rr.example.test. IN A 192.0.2.97\nsend\n"));
+	assert_null(strstr(s, "192.0.2.96"));
+	/* the resolved set does not hold the observed value: that value alone */
+	assert_non_null(strstr(s, "prereq yxrrset lone.example.test. IN A 192.0.2.5\n"
+				  "update delete lone.example.test. IN A 192.0.2.5\nsend\n"));
 	assert_non_null(strstr(s, ";   also fixes info|192.0.2.21\n"));
 	assert_int_equal(st.refused, 0);
 	assert_null(strstr(s, "gone.example.test"));
@@ -265,13 +281,13 @@ static void nsupdate_shape(void **state)
 		servers++;
 	for (const char *p = s; (p = strstr(p, "\nsend\n")); p++)
 		sends++;
-	assert_int_equal(servers, 5);
-	assert_int_equal(sends, 5);
+	assert_int_equal(servers, 7);
+	assert_int_equal(sends, 7);
 	/* within a zone, the order of the findings (severity first) is kept */
 	assert_true(strstr(s, "fixes x (critical") < strstr(s, "fixes missing-ptr (medium, new): missing-ptr|192.0.2.20"));
 	free(s);
 	s = nsupdate_script(db, true, &st);
-	assert_non_null(strstr(s, "5 changes in 4 zones, 0 refused, 2 duplicates merged"));
+	assert_non_null(strstr(s, "7 changes in 5 zones, 0 refused, 2 duplicates merged"));
 	free(s);
 	db_close(db);
 }
@@ -309,7 +325,7 @@ static void read_side(void **state)
 	assert_int_equal(n, 1);
 	n = 0;
 	assert_int_equal(db_rpt_findings(db, 1, true, count_finding, &n), IPD_OK);
-	assert_int_equal(n, 10);
+	assert_int_equal(n, 12);
 	assert_int_equal(db_rpt_latest_audit(db), 1);
 	assert_int_equal(db_rpt_prev_audit(db, 1), -1);
 	char buf[64];
