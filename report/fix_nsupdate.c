@@ -375,7 +375,15 @@ static bool same_change(const struct change *a, const struct change *b)
 
 static void write_message(FILE *out, const struct fix_nsupdate_opts *o, const struct change *c)
 {
-	fprintf(out, "; fixes %s (%s, %s): ", c->rule, c->severity, c->state);
+	/* everything from the store in a comment is escaped: a newline in any
+	 * of it would end the comment and start a command */
+	fputs("; fixes ", out);
+	esc_term_str(ESC_FILE(out), c->rule);
+	fputs(" (", out);
+	esc_term_str(ESC_FILE(out), c->severity);
+	fputs(", ", out);
+	esc_term_str(ESC_FILE(out), c->state);
+	fputs("): ", out);
 	esc_term_str(ESC_FILE(out), c->fingerprint);
 	fputc('\n', out);
 	for (const char *p = c->also; p && *p;) {

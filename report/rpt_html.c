@@ -161,8 +161,10 @@ static int run_cb(void *arg, const struct db_rpt_run *r)
 {
 	struct hw *w = arg;
 	char a[RPT_TIME_LEN], b[RPT_TIME_LEN];
-	hf(w->o, "<p>Audit run <b>#%" PRId64 "</b> (%s), started %s, finished %s", r->id, r->status,
-	   rpt_time(r->started, a, sizeof a), rpt_time(r->finished, b, sizeof b));
+	hf(w->o, "<p>Audit run <b>#%" PRId64 "</b> (", r->id);
+	ts(w->o, r->status);
+	hf(w->o, "), started %s, finished %s", rpt_time(r->started, a, sizeof a),
+	   rpt_time(r->finished, b, sizeof b));
 	if (r->duration_ms >= 0)
 		hf(w->o, " in %" PRId64 " ms", r->duration_ms);
 	if (w->c->prev_run_id >= 0)

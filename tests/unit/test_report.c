@@ -202,6 +202,9 @@ static const char fixture[] =
 	" (1, 'broken|z', 'stale-dns', 'low', 'ip', 'z', 'new', 's', 'not json')"
 	" ,(1, 'rr|192.0.2.97', 'stale-dns', 'low', 'ip', '192.0.2.97', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"rr.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.97\"}]}'),"
+	" (1, 'inj|' || char(10) || 'update delete web.example.test. A', 'r' || char(10) ||"
+	"  'update delete web.example.test. A', 'low' || char(10) || 'send', 'ip', 'q', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"e.example.test.\",\"type\":\"A\",\"value\":\"192.0.2.9\"}]}'),"
 	" (1, 'lone|192.0.2.5', 'stale-dns', 'low', 'ip', '192.0.2.5', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"lone.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.5\"}]}');"
 	"INSERT INTO dns_answers (run_id, qname, qtype, status, ip_text, at) VALUES"
@@ -246,8 +249,12 @@ static void nsupdate_shape(void **state)
 	/* resolved, suppressed and broken findings give no change; identical
 	 * changes are merged, adjacent (case and trailing dot differ) or not
 	 * (critical and info asking for the same PTR around others) */
-	assert_int_equal(st.changes, 7);
+	assert_int_equal(st.changes, 8);
 	assert_int_equal(st.duplicates, 2);
+	/* store text in comments cannot end the comment (rule, severity, fingerprint) */
+	assert_null(strstr(s, "\nupdate delete web.example.test. A"));
+	assert_null(strstr(s, "\nsend\n(send"));
+	assert_non_null(strstr(s, "; fixes r\\x0aupdate delete web.example.test. A (low\\x0asend, new): inj|\\x0aupdate"));
 	/* a record of a round-robin set: the whole set (newest run) guards it */
 	assert_non_null(strstr(s, "prereq yxrrset rr.example.test. IN A 192.0.2.97\n"
 				  "prereq yxrrset rr.example.test. IN A 192.0.2.98\n"
@@ -281,13 +288,13 @@ static void nsupdate_shape(void **state)
 		servers++;
 	for (const char *p = s; (p = strstr(p, "\nsend\n")); p++)
 		sends++;
-	assert_int_equal(servers, 7);
-	assert_int_equal(sends, 7);
+	assert_int_equal(servers, 8);
+	assert_int_equal(sends, 8);
 	/* within a zone, the order of the findings (severity first) is kept */
 	assert_true(strstr(s, "fixes x (critical") < strstr(s, "fixes missing-ptr (medium, new): missing-ptr|192.0.2.20"));
 	free(s);
 	s = nsupdate_script(db, true, &st);
-	assert_non_null(strstr(s, "7 changes in 5 zones, 0 refused, 2 duplicates merged"));
+	assert_non_null(strstr(s, "8 changes in 5 zones, 0 refused, 2 duplicates merged"));
 	free(s);
 	db_close(db);
 }
@@ -325,7 +332,7 @@ static void read_side(void **state)
 	assert_int_equal(n, 1);
 	n = 0;
 	assert_int_equal(db_rpt_findings(db, 1, true, count_finding, &n), IPD_OK);
-	assert_int_equal(n, 12);
+	assert_int_equal(n, 13);
 	assert_int_equal(db_rpt_latest_audit(db), 1);
 	assert_int_equal(db_rpt_prev_audit(db, 1), -1);
 	char buf[64];
