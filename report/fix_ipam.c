@@ -84,7 +84,11 @@ static int row_cb(void *arg, const struct db_rpt_fix_ipam *fx)
 		cell(f, &fx->description);
 		fputc(',', f);
 		esc_csv_str(ESC_FILE(f), fx->fingerprint);
-		fprintf(f, ",%s,%s,", fx->rule, fx->severity);
+		fputc(',', f);
+		esc_csv_str(ESC_FILE(f), fx->rule);
+		fputc(',', f);
+		esc_csv_str(ESC_FILE(f), fx->severity);
+		fputc(',', f);
 		cell(f, &fx->seen_method);
 		fputc(',', f);
 		cell(f, &fx->seen_iface);

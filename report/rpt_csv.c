@@ -5,7 +5,7 @@
  * evidence as JSON; or one row per (ip, mac, vlan) seen (--what hosts).
  * Cells holding external data go through esc_csv (formula-injection
  * defence: a leading = + - @ TAB CR NUL gets a ' prefix, see escape.h);
- * numbers, times and the program's own vocabulary through esc_csv_plain.
+ * numbers and times are written as they are.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -30,10 +30,13 @@ static void ext(const struct esc_out *o, const struct db_text *t)
 		esc_csv(o, t->p, t->n);
 }
 
+/* Text the program wrote itself (severity, state, rule, methods). It goes
+ * through the defended escaper all the same: a store is a file anyone with
+ * access can edit, and the defence never changes these words. */
 static void own(const struct esc_out *o, const char *s)
 {
 	sep(o);
-	esc_csv_plain(o, s);
+	esc_csv_str(o, s);
 }
 
 static void num(const struct esc_out *o, int64_t v)
@@ -118,7 +121,7 @@ static int host_cb(void *arg, const struct db_rpt_host *h)
 {
 	struct cw *w = arg;
 	const struct esc_out *o = w->o;
-	esc_csv_plain(o, h->ip_text);
+	esc_csv_str(o, h->ip_text);
 	own(o, h->mac);
 	sep(o);
 	esc_csv_str(o, rpt_vendor(w->c, h->mac));
