@@ -11,6 +11,7 @@ BUILD=${1:-build}
 BIN=$PWD/$BUILD/ipdrift
 [ -x "$BIN" ] || BIN=$PWD/ipdrift
 GOLD=$PWD/tests/report/golden
+SRC=$PWD/tests/report
 T=$(mktemp -d /tmp/ipd-report-XXXXXX)
 trap 'rm -rf "$T"' EXIT
 n=0 fail=0
@@ -19,7 +20,7 @@ nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 
 export SOURCE_DATE_EPOCH=1700000100
 cd "$T"
-"$BIN" --db fixture.db init >/dev/null && sqlite3 fixture.db < "$OLDPWD/tests/report/fixture.sql" \
+"$BIN" --db fixture.db init >/dev/null && sqlite3 fixture.db < "$SRC/fixture.sql" \
 	&& ok "fixture store loaded" || nok "fixture store loaded"
 ipd() { "$BIN" --db fixture.db "$@"; }
 
@@ -66,7 +67,26 @@ ipd report --format pdf 2>/dev/null; [ $? -eq 64 ] && ok "unknown format: usage 
 ipd report --format csv --what all 2>/dev/null; [ $? -eq 64 ] && ok "csv --what all refused" || nok "csv --what all refused"
 ipd report --format json --run 999 2>/dev/null; [ $? -eq 65 ] && ok "unknown run: data error" || nok "unknown run: data error"
 
-python3 "$OLDPWD/tests/report/check_outputs.py" "$T" && ok "structural checks (check_outputs.py)" || nok "structural checks (check_outputs.py)"
+python3 "$SRC/check_outputs.py" "$T" && ok "structural checks (check_outputs.py)" || nok "structural checks (check_outputs.py)"
+
+# the same outputs from a store whose every text column is hostile
+mkdir -p hostile && cd hostile
+"$BIN" --db h.db init >/dev/null && sqlite3 h.db <"$SRC/fixture.sql" &&
+	python3 "$SRC/hostile_store.py" h.db && ok "hostile store made" || nok "hostile store made"
+hcases=(
+	"report.json|report --format json" "report.ndjson|report --format ndjson"
+	"findings.csv|report --format csv" "hosts.csv|report --format csv --what hosts"
+	"report.html|report --format html" "fix.nsupdate|fix --nsupdate --server 127.0.0.1"
+	"ipam-netbox.csv|fix --ipam-csv -" "ipam-native.csv|fix --ipam-csv - --format native"
+)
+for c in "${hcases[@]}"; do
+	name=${c%%|*} args=${c#*|}
+	# shellcheck disable=SC2086
+	"$BIN" --db h.db $args >"$name" 2>/dev/null && ok "hostile store: ipdrift $args" || nok "hostile store: ipdrift $args (rc $?)"
+done
+python3 "$SRC/check_hostile.py" . && ok "hostile store: outputs well formed (check_hostile.py)" \
+	|| nok "hostile store: outputs well formed (check_hostile.py)"
+cd ..
 
 echo "1..$n"
 [ "$fail" -eq 0 ]
