@@ -132,6 +132,9 @@ enum ipd_status db_aud_allowlist(struct db *db, db_aud_allow_cb cb, void *arg);
 typedef int (*db_aud_answer_cb)(void *arg, const struct db_aud_answer *a, bool has_ip);
 enum ipd_status db_aud_forward_answers(struct db *db, db_aud_answer_cb cb, void *arg);
 
+/* Every answer row (PTR, A, AAAA, ...), in table order. */
+enum ipd_status db_aud_all_answers(struct db *db, db_aud_answer_cb cb, void *arg);
+
 /* MACs recorded for allocations and active leases (lower-case text). */
 typedef int (*db_aud_mac_cb)(void *arg, const char *mac);
 enum ipd_status db_aud_record_macs(struct db *db, db_aud_mac_cb cb, void *arg);

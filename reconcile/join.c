@@ -180,7 +180,17 @@ static uint16_t server_index(struct name_idx *x, const char *server)
 
 const char *names_server(const struct name_idx *x, const struct name_fwd *f)
 {
-	return f->server && f->server < x->nservers ? x->servers[f->server] : NULL;
+	return names_server_at(x, f->server);
+}
+
+uint16_t names_intern_server(struct name_idx *x, const char *server)
+{
+	return server_index(x, server);
+}
+
+const char *names_server_at(const struct name_idx *x, uint16_t i)
+{
+	return i && i < x->nservers ? x->servers[i] : NULL;
 }
 
 static struct name_slot *slot_of(const struct name_idx *x, const char *norm, uint64_t h)
@@ -542,12 +552,26 @@ struct pass {
 	/* current A/AAAA answers by address: the in-memory seventh "cursor" */
 	struct fwd_pair *fwd;
 	size_t nfwd, capfwd, fwdpos;
+	/* PTR answers by address, read in the same table scan */
+	struct ptr_item *ptr;
+	size_t nptr, capptr, ptrpos;
+	struct arena *ptr_ar;
 	struct name_idx *names;
 	/* per-subnet usage counters of this pass: allocated, leased, seen, used */
 	int64_t (*cnt)[4];
 	/* the address range of this pass (NULL = unbounded) and its outcome */
 	const struct ipd_ip *lo, *hi;
 	enum ipd_status rc;
+};
+
+struct ptr_item {
+	struct ipd_ip ip;
+	int64_t run_id, at;
+	const char *name;      /* the PTR target (raw), NULL for a failed lookup */
+	int32_t ttl;
+	uint16_t server;       /* names_server_at */
+	uint16_t name_flags;
+	uint8_t status;        /* status_vocab index */
 };
 
 struct fwd_pair {
@@ -689,37 +713,6 @@ static void pairs_add(struct pass *p, const struct host_view *v)
 	}
 }
 
-/* Keep only the answers of the latest run: per address for PTR, and for
- * A/AAAA the run the name index holds for that name. */
-static size_t filter_answers(struct pass *p, const struct db_aud_answer *a, size_t n)
-{
-	int64_t ptr_run = 0;
-	for (size_t i = 0; i < n; i++)
-		if (strcasecmp(a[i].qtype, "PTR") == 0 && a[i].run_id > ptr_run)
-			ptr_run = a[i].run_id;
-	if (n > p->capans) {
-		p->capans = n * 2;
-		p->ans = xreallocarray(p->ans, p->capans, sizeof *p->ans);
-	}
-	size_t k = 0;
-	bool multi = names_multi_run(p->c->names);
-	for (size_t i = 0; i < n; i++) {
-		if (strcasecmp(a[i].qtype, "PTR") == 0) {
-			if (a[i].run_id != ptr_run)
-				continue;
-		} else if (multi) {
-			const struct name_ent *e = names_get(p->c->names, a[i].qname);
-			const struct name_fwd *f = e ? (strcasecmp(a[i].qtype, "AAAA") == 0 ? &e->aaaa
-											    : &e->a)
-						     : NULL;
-			if (!f || f->run_id != a[i].run_id)
-				continue;
-		}
-		p->ans[k++] = a[i];
-	}
-	return k;
-}
-
 static void count_usage(struct pass *p, const struct host_view *v)
 {
 	if (v->subnet < 0)
@@ -834,11 +827,27 @@ static int load_allow(void *arg, const struct db_aud_allow *a)
 	return 0;
 }
 
-/* Forward answers are read once: into the name index, and (answers with an
- * address) into a list sorted by address that the merge walks like a cursor. */
-static int load_fwd(void *arg, const struct db_aud_answer *a, bool has_ip)
+/* dns_answers is read once, in table order: A/AAAA rows into the name index
+ * and (answers with an address) into a list sorted by address that the merge
+ * walks like a cursor; PTR rows into another such list. */
+static int load_answer(void *arg, const struct db_aud_answer *a, bool has_ip)
 {
 	struct pass *p = arg;
+	if (strcasecmp(a->qtype, "PTR") == 0) {
+		if (!has_ip)
+			return 0;
+		if (p->nptr == p->capptr) {
+			p->capptr = p->capptr ? p->capptr * 2 : 4096;
+			p->ptr = xreallocarray(p->ptr, p->capptr, sizeof *p->ptr);
+		}
+		p->ptr[p->nptr++] = (struct ptr_item){
+			.ip = a->ip, .run_id = a->run_id, .at = a->at,
+			.name = a->name ? arena_strdup(p->ptr_ar, a->name) : NULL,
+			.ttl = (int32_t)a->ttl, .server = names_intern_server(p->names, a->server),
+			.name_flags = (uint16_t)a->name_flags, .status = status_code(a->status),
+		};
+		return 0;
+	}
 	const struct name_ent *e = names_add_answer(p->names, a, has_ip);
 	if (!e || !has_ip || dns_classify(a->status) != DNS_OK)
 		return 0;
@@ -848,6 +857,42 @@ static int load_fwd(void *arg, const struct db_aud_answer *a, bool has_ip)
 	}
 	p->fwd[p->nfwd++] = (struct fwd_pair){ a->ip, e, a->run_id, strcasecmp(a->qtype, "AAAA") == 0 };
 	return 0;
+}
+
+static int ptr_cmp(const void *a, const void *b)
+{
+	const struct ptr_item *x = a, *y = b;
+	int c = ipd_ip_cmp(&x->ip, &y->ip);
+	return c ? c : (x->run_id < y->run_id ? -1 : x->run_id > y->run_id);
+}
+
+/* The PTR answers of ip from the latest run that asked about it, into
+ * p->ans (from index 0). */
+static size_t ptr_take(struct pass *p, const struct ipd_ip *ip, char *rev)
+{
+	size_t first = p->ptrpos;
+	while (p->ptrpos < p->nptr && ipd_ip_eq(&p->ptr[p->ptrpos].ip, ip))
+		p->ptrpos++;
+	if (first == p->ptrpos)
+		return 0;
+	int64_t run = p->ptr[p->ptrpos - 1].run_id; /* sorted by run within the address */
+	ipd_ip_reverse_name(ip, rev, IPD_REVNAME_LEN);
+	size_t n = 0;
+	for (size_t i = first; i < p->ptrpos; i++) {
+		const struct ptr_item *t = &p->ptr[i];
+		if (t->run_id != run)
+			continue;
+		if (n >= p->capans) {
+			p->capans = p->capans ? p->capans * 2 : 16;
+			p->ans = xreallocarray(p->ans, p->capans, sizeof *p->ans);
+		}
+		p->ans[n++] = (struct db_aud_answer){
+			.ip = t->ip, .run_id = t->run_id, .ttl = t->ttl, .at = t->at, .qname = rev,
+			.qtype = "PTR", .status = status_vocab[t->status], .name = t->name,
+			.server = names_server_at(p->names, t->server), .name_flags = t->name_flags,
+		};
+	}
+	return n;
 }
 
 static int fwd_cmp(const void *a, const void *b)
@@ -869,6 +914,8 @@ static void fwd_index(struct pass *p)
 	p->nfwd = k;
 	if (k)
 		qsort(p->fwd, k, sizeof *p->fwd, fwd_cmp);
+	if (p->nptr)
+		qsort(p->ptr, p->nptr, sizeof *p->ptr, ptr_cmp);
 }
 
 /* Append the A/AAAA answers pointing at ip to p->ans (after n rows). */
@@ -947,20 +994,30 @@ static void *merge_pass(void *arg)
 	p->rc = db_open(db_path(p->db), DB_READONLY, &db);
 	if (p->rc != IPD_OK)
 		return NULL;
-	if (p->lo) /* start the in-memory A/AAAA list at the range */
+	if (p->lo) { /* start the in-memory lists at the range */
 		while (p->fwdpos < p->nfwd && ipd_ip_cmp(&p->fwd[p->fwdpos].ip, p->lo) < 0)
 			p->fwdpos++;
+		while (p->ptrpos < p->nptr && ipd_ip_cmp(&p->ptr[p->ptrpos].ip, p->lo) < 0)
+			p->ptrpos++;
+	}
 	struct db_aud_cursor *cur[DB_AUD_NSRC];
 	for (int s = 0; s < DB_AUD_NSRC; s++)
-		cur[s] = db_aud_open_range(db, (enum db_aud_src)s,
-					   c->now - c->conflict_secs - c->stale_secs, p->lo, p->hi);
+		cur[s] = s == DB_AUD_ANSWER ? NULL /* from the in-memory PTR list */
+			: db_aud_open_range(db, (enum db_aud_src)s,
+					    c->now - c->conflict_secs - c->stale_secs, p->lo, p->hi);
+	char rev[IPD_REVNAME_LEN];
 	for (;;) {
 		struct ipd_ip min, ip;
 		bool any = p->fwdpos < p->nfwd && (!p->hi || ipd_ip_cmp(&p->fwd[p->fwdpos].ip, p->hi) < 0);
 		if (any)
 			min = p->fwd[p->fwdpos].ip;
+		if (p->ptrpos < p->nptr && (!p->hi || ipd_ip_cmp(&p->ptr[p->ptrpos].ip, p->hi) < 0) &&
+		    (!any || ipd_ip_cmp(&p->ptr[p->ptrpos].ip, &min) < 0)) {
+			min = p->ptr[p->ptrpos].ip;
+			any = true;
+		}
 		for (int s = 0; s < DB_AUD_NSRC; s++)
-			if (db_aud_peek(cur[s], &ip) && (!any || ipd_ip_cmp(&ip, &min) < 0)) {
+			if (cur[s] && db_aud_peek(cur[s], &ip) && (!any || ipd_ip_cmp(&ip, &min) < 0)) {
 				min = ip;
 				any = true;
 			}
@@ -972,7 +1029,7 @@ static void *merge_pass(void *arg)
 		for (int s = 0; s < DB_AUD_NSRC; s++) {
 			n[s] = 0;
 			rows[s] = NULL;
-			if (db_aud_peek(cur[s], &ip) && ipd_ip_eq(&ip, &min))
+			if (cur[s] && db_aud_peek(cur[s], &ip) && ipd_ip_eq(&ip, &min))
 				n[s] = db_aud_take(cur[s], &rows[s]);
 		}
 		v.obs = rows[DB_AUD_OBS], v.nobs = n[DB_AUD_OBS];
@@ -980,14 +1037,13 @@ static void *merge_pass(void *arg)
 		v.lease = rows[DB_AUD_LEASE], v.nlease = n[DB_AUD_LEASE];
 		v.zrec = rows[DB_AUD_RECORD], v.nzrec = n[DB_AUD_RECORD];
 		v.ev = rows[DB_AUD_EVENT], v.nev = n[DB_AUD_EVENT];
-		v.nans = filter_answers(p, rows[DB_AUD_ANSWER], n[DB_AUD_ANSWER]);
-		size_t nptr = v.nans;
+		v.nans = ptr_take(p, &min, rev);
 		v.nans = fwd_take(p, &min, v.nans);
 		v.ans = p->ans;
 		st->observations += (int64_t)v.nobs;
 		st->allocations += (int64_t)v.nalloc;
 		st->leases += (int64_t)v.nlease;
-		st->answers += (int64_t)n[DB_AUD_ANSWER] + (int64_t)(v.nans - nptr);
+		st->answers += (int64_t)v.nans;
 		st->records += (int64_t)v.nzrec;
 		st->events += (int64_t)v.nev;
 		st->addresses++;
@@ -1005,7 +1061,7 @@ static void *merge_pass(void *arg)
 			pairs_add(p, &v);
 	}
 	for (int s = 0; s < DB_AUD_NSRC; s++) {
-		if (db_aud_failed(cur[s]))
+		if (cur[s] && db_aud_failed(cur[s]))
 			p->rc = IPD_EDB;
 		db_aud_close(cur[s]);
 	}
@@ -1080,7 +1136,9 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		     pthread_create(&mt, NULL, mac_load, &ml) == 0;
 	struct name_idx *names = names_new();
 	p.names = names;
-	if (db_aud_forward_answers(db, load_fwd, &p) != IPD_OK)
+	struct arena ptr_ar = { NULL };
+	p.ptr_ar = &ptr_ar;
+	if (db_aud_all_answers(db, load_answer, &p) != IPD_OK)
 		rc = IPD_EDB;
 	if (mt_ok)
 		pthread_join(mt, NULL);
@@ -1127,7 +1185,7 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		memset(&wst[i], 0, sizeof wst[i]);
 		w[i] = (struct pass){ .db = db, .c = c, .em = &wem[i], .st = &wst[i],
 				      .cov = p.cov, .ncov = p.ncov, .fwd = p.fwd, .nfwd = p.nfwd,
-				      .names = names };
+				      .ptr = p.ptr, .nptr = p.nptr, .names = names };
 		w[i].cnt = xcalloc(c->nsubnets + 1, sizeof *w[i].cnt);
 	}
 	if (rc == IPD_OK) {
@@ -1179,6 +1237,8 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 	pthread_mutex_destroy(&ls.mu);
 	free(p.cov);
 	free(p.fwd);
+	free(p.ptr);
+	arena_free(&ptr_ar);
 	/* strings of subnets/ranges/allowlist stay in an arena owned via ctx */
 	struct join_state *l = xcalloc(1, sizeof *l);
 	l->ar = p.ar;

@@ -50,6 +50,9 @@ const struct name_ent *names_add(struct name_idx *x, const char *qname, const ch
 const struct name_ent *names_add_answer(struct name_idx *x, const struct db_aud_answer *a,
 					bool has_ip);
 const char *names_server(const struct name_idx *x, const struct name_fwd *f);
+/* Intern a server name (index for names_server_at; 0 = none / table full). */
+uint16_t names_intern_server(struct name_idx *x, const char *server);
+const char *names_server_at(const struct name_idx *x, uint16_t i);
 /* Lookup by any spelling (case, trailing dot); NULL when never looked up. */
 const struct name_ent *names_get(const struct name_idx *x, const char *name);
 /* The answers of one type. */

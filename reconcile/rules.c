@@ -610,7 +610,11 @@ static void r_fwd_rev_mismatch(const struct host_view *v, const struct audit_ctx
 		const struct db_aud_answer *a = &v->ans[i];
 		if (!streq_ci(a->qtype, "PTR") || dns_classify(a->status) != DNS_OK || !a->name)
 			continue;
-		const struct name_ent *e = names_get(c->names, a->name);
+		/* usually the PTR is the IPAM name, already looked up for the view */
+		char pn[256];
+		dns_norm(a->name, pn, sizeof pn);
+		const struct name_ent *e = v->host_ent && strcmp(v->host_ent->name, pn) == 0
+						   ? v->host_ent : names_get(c->names, pn);
 		if (!e)
 			continue;
 		const struct name_fwd *f = fwd_for(e, &v->ip);
