@@ -28,6 +28,10 @@ nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
 "$BIN" --db "$T/r.db" init >/dev/null && sqlite3 "$T/r.db" <"$SRC/fixture.sql" &&
 	"$BIN" --db "$T/r.db" report --format html -o "$T/report.html" &&
 	ok "report generated" || nok "report generated"
+# the report of a store whose every text column is hostile
+"$BIN" --db "$T/h.db" init >/dev/null && sqlite3 "$T/h.db" <"$SRC/fixture.sql" &&
+	python3 "$SRC/hostile_store.py" "$T/h.db" && "$BIN" --db "$T/h.db" report --format html -o "$T/hostile.html" &&
+	ok "hostile-store report generated" || nok "hostile-store report generated"
 # control page: the same report with raw markup injected, as if an escape had been missed
 sed 's|<h2>Findings</h2>|<h2>Findings</h2><script>document.body.setAttribute("data-evil","1")</script><img src="http://127.0.0.1:18999/control.png">|' \
 	"$T/report.html" >"$T/control.html"
@@ -97,6 +101,7 @@ run() { # name url extra...
 run dom "file://$T/report.html" --dump-dom
 run shot "file://$T/report.html" --window-size=1280,1600 --screenshot="$T/shot.png"
 run control "file://$T/control.html" --dump-dom
+run hostile "file://$T/hostile.html" --dump-dom
 run func "file://$T/func.html" --dump-dom --virtual-time-budget=5000
 sleep 0.5
 kill "$LPID" 2>/dev/null
@@ -113,6 +118,10 @@ grep -q "GET /probe" "$T/probe.log" && ok "listener logs a deliberate request (c
 [ "$(cat "$T/dom.rc")" = 0 ] && ok "chromium --dump-dom exit 0" || nok "chromium --dump-dom exit $(cat "$T/dom.rc")"
 grep -q 'data-js="ok"' "$T/dom.out" && ok "inline script ran under the CSP (marker in DOM)" || nok "inline script ran under the CSP (marker in DOM)"
 grep -q 'filter and sort enabled' "$T/dom.out" && ok "script updated the page" || nok "script updated the page"
+grep -q 'data-js="ok"' "$T/hostile.out" && ! grep -q PWNED <(grep -o '<title>[^<]*</title>' "$T/hostile.out") &&
+	! grep -qE 'CONSOLE|Uncaught|violates' "$T/hostile.log" \
+	&& ok "hostile-store page: our script ran, nothing injected ran, no console message" \
+	|| nok "hostile-store page: our script ran, nothing injected ran, no console message"
 ! grep -q 'PWNED' <(grep -o '<title>[^<]*</title>' "$T/dom.out") && ok "hostile names did not run (title unchanged)" || nok "hostile names did not run"
 grep -q '&lt;script&gt;document.title' "$T/dom.out" && ok "hostile name shown as text" || nok "hostile name shown as text"
 ! grep -qiE '<img|<link rel' "$T/dom.out" && ok "no <img>/<link> element from data in the DOM" || nok "no <img>/<link> element from data in the DOM"
