@@ -21,13 +21,14 @@ t1=$(date +%s.%N)
 printf 'bench store: %d findings, %d hosts built in %.2f s (%s)\n' "$N" "$HOSTS" "$(echo "$t1 - $t0" | bc)" \
 	"$(du -h "$DB" | cut -f1)"
 
+bad=0
 runone() { # label outfile args...
 	local label=$1 out=$2; shift 2
 	/usr/bin/time -f "%e %U %S %M" -o "$T/time" "$BIN" --db "$DB" "$@" >"$out" 2>"$T/err" \
-		|| { echo "$label: FAILED: $(head -3 "$T/err")"; return; }
+		|| { echo "$label: FAILED: $(head -3 "$T/err")"; bad=1; return; }
 	local real user sys rss
 	read -r real user sys rss <"$T/time"
-	local verdict=ok; [ "$(echo "$real < 5" | bc)" = 1 ] || verdict="OVER 5 s TARGET (wall)"
+	local verdict=ok; [ "$(echo "$real < 5" | bc)" = 1 ] || { verdict="OVER 5 s TARGET (wall)"; bad=1; }
 	printf '%-24s %6.2f s wall %6.2f s cpu %6d MB rss %8s  %s\n' "$label:" "$real" \
 		"$(echo "$user + $sys" | bc)" "$((rss / 1024))" "$(du -h "$out" | cut -f1)" "$verdict"
 }
@@ -72,3 +73,4 @@ if [ -x "$CHROMIUM" ] && [ "$(id -u)" -eq 0 ]; then
 else
 	echo "chromium html render: skipped (needs root and $CHROMIUM)"
 fi
+exit $bad
