@@ -265,7 +265,10 @@ static const struct name_ent *add(struct name_idx *x, const char *qname, const c
 	if (at > f->at)
 		f->at = at;
 	f->ttl = (int32_t)ttl;
-	if (cls == DNS_OK && ip) {
+	if (cls == DNS_OK && ip && f->nip == 0) {
+		f->ip0 = *ip;
+		f->nip = 1;
+	} else if (cls == DNS_OK && ip) {
 		if (x->nnodes == x->capnodes) {
 			x->capnodes = x->capnodes ? x->capnodes * 2 : 4096;
 			x->nodes = xreallocarray(x->nodes, x->capnodes, sizeof *x->nodes);
@@ -305,6 +308,8 @@ const struct name_ent *names_get(const struct name_idx *x, const char *name)
 size_t names_ips(const struct name_idx *x, const struct name_fwd *f, struct ipd_ip *out, size_t max)
 {
 	size_t n = 0;
+	if (f->nip && max)
+		out[n++] = f->ip0;
 	for (uint32_t i = f->head; i && n < max; i = x->nodes[i - 1].next)
 		out[n++] = x->nodes[i - 1].ip;
 	return n;
@@ -312,6 +317,8 @@ size_t names_ips(const struct name_idx *x, const struct name_fwd *f, struct ipd_
 
 bool names_has_ip(const struct name_idx *x, const struct name_fwd *f, const struct ipd_ip *ip)
 {
+	if (f->nip && ipd_ip_eq(&f->ip0, ip))
+		return true;
 	for (uint32_t i = f->head; i; i = x->nodes[i - 1].next)
 		if (ipd_ip_eq(&x->nodes[i - 1].ip, ip))
 			return true;
@@ -753,7 +760,13 @@ static void mac_pass(struct pass *p)
 		struct mac_view mv = { .addr = addrs, .naddr = j - i };
 		for (int b = 5; b >= 0; b--)
 			mv.mac.b[5 - b] = (uint8_t)(p->pairs[i].mac >> (8 * b));
-		ipd_mac_fmt(&mv.mac, mv.mac_text, sizeof mv.mac_text);
+		/* lower-case colon form, without printf: one per MAC */
+		static const char hex[] = "0123456789abcdef";
+		for (int b = 0; b < 6; b++) {
+			mv.mac_text[3 * b] = hex[mv.mac.b[b] >> 4];
+			mv.mac_text[3 * b + 1] = hex[mv.mac.b[b] & 15];
+			mv.mac_text[3 * b + 2] = b < 5 ? ':' : '\0';
+		}
 		rules_mac(&mv, p->c, p->em);
 		p->st->macs++;
 		i = j;

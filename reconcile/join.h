@@ -26,7 +26,8 @@ enum dns_cls dns_classify(const char *status);
 
 struct name_fwd {
 	int64_t run_id, at;
-	uint32_t nip, head;      /* answers: a list in the index's address pool */
+	struct ipd_ip ip0;       /* the first answer inline: most names have one */
+	uint32_t nip, head;      /* further answers: a list in the index's address pool */
 	uint8_t cls;             /* enum dns_cls */
 	uint8_t status;          /* index into the status vocabulary */
 	uint16_t server;         /* index into the index's server names, 0 = unknown */
