@@ -13,9 +13,8 @@
  *    When the newest resolve run saw more records in that RRset (round
  *    robin), one prereq line per record guards the whole set (nsupdate
  *    combines them into one RRset that must match exactly) and only OLD is
- *    deleted (replace: delete OLD + add VALUE). Two stale records of one set
- *    make two messages; the second then fails its prereq (rc 2) and is left
- *    for the next audit.
+ *    deleted (replace: delete OLD + add VALUE). Several stale records of one
+ *    set are deleted in one message under that one guard.
  *    (compare-and-swap: the change applies only while the zone still holds
  *    exactly what the audit saw; a second run fails its prereqs, rc 2, and
  *    changes nothing);
@@ -59,6 +58,7 @@ struct fix_stats {
 	int zones;       /* distinct zones */
 	int refused;     /* changes refused (invalid names/values) */
 	int duplicates;  /* identical changes merged */
+	int grouped;     /* deletes of one RRset joined into one message */
 };
 
 struct fix_nsupdate_opts {

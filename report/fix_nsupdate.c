@@ -43,6 +43,8 @@ struct change {
 	char *also;         /* fingerprints of merged duplicates, "\n"-separated */
 	char **pre;         /* delete/replace: the whole RRset the audit saw */
 	size_t npre;
+	char **xold;        /* more records of the same RRset deleted in this message */
+	size_t nxold;
 };
 
 static bool teq(const struct db_text *t, const char *s)
@@ -169,6 +171,9 @@ static void change_free(struct change *c)
 	for (size_t i = 0; i < c->npre; i++)
 		free(c->pre[i]);
 	free(c->pre);
+	for (size_t i = 0; i < c->nxold; i++)
+		free(c->xold[i]);
+	free(c->xold);
 }
 
 enum fix_check fix_dns_check(const struct db_rpt_fix_dns *fx, struct db_text *bad)
@@ -412,6 +417,8 @@ static void write_message(FILE *out, const struct fix_nsupdate_opts *o, const st
 		fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->old);
 	if (strcmp(c->op, "delete") == 0) {
 		fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
+		for (size_t i = 0; i < c->nxold; i++)
+			fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->xold[i]);
 	} else if (c->npre) {
 		/* only the wrong record goes; the rest of the set stays */
 		fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
@@ -428,6 +435,8 @@ static void write_plan(FILE *out, const struct change *c)
 	fprintf(out, "  %-7s %-5s %s", c->op, c->type, c->name);
 	if (c->old)
 		fprintf(out, " %s", c->old);
+	for (size_t i = 0; i < c->nxold; i++)
+		fprintf(out, " %s", c->xold[i]);
 	if (c->value)
 		fprintf(out, "%s%s", c->old ? " -> " : " ", c->value);
 	fputs("   (", out);
@@ -473,6 +482,38 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 			j++;
 		}
 		i = j - 1;
+	}
+	/* several stale records of one RRset: one message guarded by the whole
+	 * set deletes them all (separate messages would each guard the full
+	 * set, and all but the first would fail) */
+	for (size_t i = 0; i < cl.n; i++) {
+		struct change *a = &cl.v[i];
+		if (a->chk != FIX_OK || !a->npre || strcmp(a->op, "delete") != 0)
+			continue;
+		for (size_t j = i + 1; j < cl.n; j++) {
+			struct change *b = &cl.v[j];
+			if ((int)b->chk == -1)
+				continue;
+			if (b->chk != FIX_OK || strcmp(b->op, "delete") != 0 || nullcmp(a->zone, b->zone) ||
+			    strcmp(a->name, b->name) || strcmp(a->type, b->type))
+				break;
+			bool same = a->npre == b->npre;
+			for (size_t k = 0; same && k < a->npre; k++)
+				same = strcmp(a->pre[k], b->pre[k]) == 0;
+			if (!same)
+				break;
+			a->xold = xreallocarray(a->xold, a->nxold + 1, sizeof *a->xold);
+			a->xold[a->nxold++] = b->old;
+			b->old = NULL;
+			struct sbuf sb = SBUF_INIT;
+			if (a->also)
+				sbuf_printf(&sb, "%s\n", a->also);
+			sbuf_adds(&sb, b->fingerprint);
+			free(a->also);
+			a->also = sbuf_detach(&sb);
+			b->chk = -1;
+			st->grouped++;
+		}
 	}
 	/* output order: by zone, then as the findings came (severity first) */
 	qsort(cl.v, cl.n, sizeof *cl.v, change_cmp);

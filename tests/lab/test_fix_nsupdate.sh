@@ -6,7 +6,7 @@
 #     `ipdrift audit` -> DNS findings with fixes; `ipdrift fix --nsupdate`
 #  2. `nsupdate -k KEY script` -> rc 0; dig shows every addressed record fixed;
 #     a hostile allocation hostname (nsupdate injection) changed nothing; a
-#     stale address in a round-robin A set goes, guarded by the whole set;
+#     stale addresses in a round-robin A set go, guarded by the whole set;
 #     resolve + audit again: every finding the script addressed is resolved
 #  3. second application: rc 2 (prereqs fail), SOA serial and records unchanged
 #  4. fresh zones, records edited after the audit: the stale script refuses
@@ -67,6 +67,7 @@ $TTL 3600
         IN NS   ns1
 ns1     IN A    127.0.0.1
 web     IN A    192.0.2.10
+        IN A    192.0.2.96
         IN A    192.0.2.97
         IN AAAA 2001:db8:0:1::10
 www     IN CNAME web
@@ -154,7 +155,9 @@ for want in "update add 20.2.0.192.in-addr.arpa. 3600 IN PTR host1.example.test.
 	"prereq yxrrset 99.2.0.192.in-addr.arpa. IN PTR old.example.test." \
 	"update add 0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa. 3600 IN PTR host1.example.test." \
 	"prereq yxrrset web.example.test. IN A 192.0.2.10" \
+	"prereq yxrrset web.example.test. IN A 192.0.2.96" \
 	"prereq yxrrset web.example.test. IN A 192.0.2.97" \
+	"update delete web.example.test. IN A 192.0.2.96" \
 	"update delete web.example.test. IN A 192.0.2.97"; do
 	grep -qxF "$want" "$T/fix.ns" && ok "script has: $want" || nok "script has: $want"
 done
@@ -175,7 +178,7 @@ chk "disagreeing PTR corrected" app.example.test. 11.2.0.192.in-addr.arpa PTR
 chk "stale A deleted" "" old.example.test A
 chk "stale PTR deleted" "" 99.2.0.192.in-addr.arpa PTR
 chk "missing v6 PTR added" host1.example.test. -x 2001:db8:0:1::20
-chk "stale record of a round-robin set deleted, the rest kept" 192.0.2.10 web.example.test A
+chk "stale records of a round-robin set deleted (one message), the rest kept" 192.0.2.10 web.example.test A
 chk "web A untouched (injection not executed)" 192.0.2.10 web.example.test A
 chk "no record from the hostile name" "" evil.example.test A
 s2=$(serial example.test) r2=$(serial 2.0.192.in-addr.arpa)

@@ -205,6 +205,8 @@ static const char fixture[] =
 	" (1, 'inj|' || char(10) || 'update delete web.example.test. A', 'r' || char(10) ||"
 	"  'update delete web.example.test. A', 'low' || char(10) || 'send', 'ip', 'q', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"e.example.test.\",\"type\":\"A\",\"value\":\"192.0.2.9\"}]}'),"
+	" (1, 'rr|192.0.2.98', 'stale-dns', 'low', 'ip', '192.0.2.98', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"rr.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.98\"}]}'),"
 	" (1, 'lone|192.0.2.5', 'stale-dns', 'low', 'ip', '192.0.2.5', 'new', 's',"
 	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"lone.example.test.\",\"type\":\"A\",\"old\":\"192.0.2.5\"}]}');"
 	"INSERT INTO dns_answers (run_id, qname, qtype, status, ip_text, at) VALUES"
@@ -258,7 +260,11 @@ static void nsupdate_shape(void **state)
 	/* a record of a round-robin set: the whole set (newest run) guards it */
 	assert_non_null(strstr(s, "prereq yxrrset rr.example.test. IN A 192.0.2.97\n"
 				  "prereq yxrrset rr.example.test. IN A 192.0.2.98\n"
-				  "update delete rr.example.test. IN A 192.0.2.97\nsend\n"));
+				  "update delete rr.example.test. IN A 192.0.2.97\n"
+				  "update delete rr.example.test. IN A 192.0.2.98\nsend\n"));
+	/* ... and both stale records of that set go in that one message */
+	assert_int_equal(st.grouped, 1);
+	assert_non_null(strstr(s, ";   also fixes rr|192.0.2.98\n"));
 	assert_null(strstr(s, "192.0.2.96"));
 	/* the resolved set does not hold the observed value: that value alone */
 	assert_non_null(strstr(s, "prereq yxrrset lone.example.test. IN A 192.0.2.5\n"
@@ -332,7 +338,7 @@ static void read_side(void **state)
 	assert_int_equal(n, 1);
 	n = 0;
 	assert_int_equal(db_rpt_findings(db, 1, true, count_finding, &n), IPD_OK);
-	assert_int_equal(n, 13);
+	assert_int_equal(n, 14);
 	assert_int_equal(db_rpt_latest_audit(db), 1);
 	assert_int_equal(db_rpt_prev_audit(db, 1), -1);
 	char buf[64];
