@@ -178,7 +178,7 @@ EOF
 	# Without -f/-g named daemonizes and writes the pid file itself.
 	nsx ns1 named -c "$d/named.conf" -n 2 2>>"$d/named.stderr" 9>&- || true
 	local n
-	for n in $(seq 50); do
+	for n in $(seq 200); do
 		if nsx scan dig +time=1 +tries=1 +short @"$DNS4" example.test SOA >/dev/null 2>&1 &&
 			[ -s "$STATE/pids/named.pid" ]; then
 			return 0
@@ -197,7 +197,7 @@ start_dnsmasq() {
 		--pid-file="$STATE/pids/$name.pid" --log-facility="$STATE/$name.log" \
 		--dhcp-leasefile="$STATE/$name.leases" "$@" 9>&-
 	local n
-	for n in $(seq 30); do
+	for n in $(seq 100); do
 		pid_ok "$name" dnsmasq && return 0
 		sleep 0.1
 	done
@@ -283,7 +283,7 @@ cmd_down() {
 			[ -n "$ns" ] && ns_exists "$ns" || continue
 			for pid in $(ip netns pids "$ns" 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
 		done <"$STATE/netns"
-		for n in $(seq 20); do
+		for n in $(seq 50); do
 			local left=0
 			while read -r ns; do
 				[ -n "$ns" ] && ns_exists "$ns" || continue
