@@ -1,5 +1,5 @@
 #!/bin/bash
-# nsupdate fixes in the demo network (scripts/lab.sh, prefix rpf): the whole
+# nsupdate fixes in the demo network (scripts/lab.sh, prefix rf<pid>): the whole
 # pipeline (scripts/demo.sh: import, sweep, listen, resolve against the lab's
 # BIND, audit, report, fix), then
 #  - the fix script applies cleanly (nsupdate -k, rc 0) and changes the zones,
@@ -11,7 +11,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
-export IPD_LAB=rpf
+export IPD_LAB=rf$(($$ % 1000000)) # per invocation: concurrent runs never share a lab
 OUT=$(mktemp -d /tmp/ipd-fixdemo-XXXXXX)
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
