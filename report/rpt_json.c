@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../common/addr.h"
+#include "fix.h"
 #include "report.h"
 
 struct jw {
@@ -280,6 +281,20 @@ static int finding_cb(void *arg, const struct db_rpt_finding *f)
 	return 0;
 }
 
+static int refused_cb(void *arg, const struct db_rpt_fix_dns *fx, const struct db_text *bad)
+{
+	struct jw *w = arg;
+	const struct esc_out *o = w->o;
+	rec_begin(w, "refused_fix");
+	kstr(o, "fingerprint", fx->fingerprint);
+	ktext(o, "op", &fx->op);
+	ktext(o, "type", &fx->type);
+	kstr(o, "problem", fix_check_str(fix_dns_check(fx, NULL)));
+	ktext(o, "text", bad);
+	rec_end(w);
+	return 0;
+}
+
 static int host_cb(void *arg, const struct db_rpt_host *h)
 {
 	struct jw *w = arg;
@@ -341,6 +356,12 @@ static enum ipd_status write_all(struct rpt_ctx *c, bool nd)
 		array_begin(&w, "findings");
 		if (c->run_id >= 0)
 			rc = db_rpt_findings(c->db, c->run_id, false, finding_cb, &w);
+		array_end(&w);
+	}
+	if (rc == IPD_OK && (c->what & RPT_FINDINGS)) {
+		/* DNS changes the fix writer will not emit (invalid names) */
+		array_begin(&w, "refused_fixes");
+		rc = rpt_refused_names(c, refused_cb, &w);
 		array_end(&w);
 	}
 	if (rc == IPD_OK && (c->what & RPT_HOSTS)) {

@@ -50,7 +50,10 @@ for i, line in enumerate(read("report.ndjson").split(b"\n")[:-1]):
     r = json.loads(utf8("report.ndjson", line))
     check(r.get("schema_version") == 1 and "type" in r, f"ndjson line {i+1}: schema_version and type")
     types[r["type"]] = types.get(r["type"], 0) + 1
-check(types.get("report") == 1 and types.get("finding") == 16 and types.get("host", 0) >= 10,
+check(len(j["refused_fixes"]) == 2 and all(r["schema_version"] == 1 for r in j["refused_fixes"]),
+      "json: 2 refused fixes listed")
+check(types.get("report") == 1 and types.get("finding") == 16 and types.get("host", 0) >= 10
+      and types.get("refused_fix") == 2,
       f"ndjson record types {types}")
 
 # CSV: RFC 4180 (CRLF), same column count, formula defence on every cell
