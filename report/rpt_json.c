@@ -288,7 +288,7 @@ static int refused_cb(void *arg, const struct db_rpt_fix_dns *fx, const struct d
 	rec_begin(w, "refused_fix");
 	kstr(o, "fingerprint", fx->fingerprint);
 	ktext(o, "op", &fx->op);
-	ktext(o, "type", &fx->type);
+	ktext(o, "rrtype", &fx->type); /* "type" names the record kind in NDJSON */
 	kstr(o, "problem", fix_check_str(fix_dns_check(fx, NULL)));
 	ktext(o, "text", bad);
 	rec_end(w);
