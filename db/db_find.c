@@ -511,18 +511,17 @@ struct db_find_writer *db_find_begin(struct db *db, int64_t run_id, int64_t prev
 	w->db = db;
 	w->run_id = run_id;
 	w->prev_run = prev_run;
-	/* new vs ongoing is decided at insert time with two point lookups in the
+	/* new vs ongoing is decided at insert time with one point lookup in the
 	 * previous run (UNIQUE(run_id, fingerprint) index), so no row is ever
 	 * rewritten; first_run carries over from the previous run. */
 	w->ins = db_prep(db,
 		"INSERT OR IGNORE INTO findings(run_id, fingerprint, rule, severity, subject_kind,"
 		" subject, state, first_run, suppressed, suppress_reason, summary, evidence, fix)"
-		" VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-		" CASE WHEN EXISTS (SELECT 1 FROM findings p WHERE p.run_id = ?12 AND p.fingerprint = ?2"
-		"   AND p.state <> 'resolved') THEN 'ongoing' ELSE 'new' END,"
-		" coalesce((SELECT p.first_run FROM findings p WHERE p.run_id = ?12 AND p.fingerprint = ?2"
-		"   AND p.state <> 'resolved'), ?1),"
-		" ?7, ?8, ?9, ?10, ?11)");
+		" SELECT ?1, ?2, ?3, ?4, ?5, ?6,"
+		" CASE WHEN p.fingerprint IS NULL THEN 'new' ELSE 'ongoing' END,"
+		" coalesce(p.first_run, ?1), ?7, ?8, ?9, ?10, ?11"
+		" FROM (SELECT 1) LEFT JOIN findings p ON p.run_id = ?12 AND p.fingerprint = ?2"
+		"   AND p.state <> 'resolved'");
 	return w;
 }
 
