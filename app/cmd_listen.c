@@ -453,9 +453,10 @@ static int run(struct app *app, int argc, char **argv)
 	snprintf(stats, sizeof stats,
 		 "{\"parse\":%s,\"capture\":{\"frames\":%" PRIu64 ",\"recv\":%" PRIu64
 		 ",\"drop\":%" PRIu64 ",\"ifdrop\":%" PRIu64 "},\"hosts\":%" PRIu64
-		 ",\"observations\":%" PRIu64 ",\"events\":%" PRIu64 ",\"preloaded\":%" PRIu64 "}",
+		 ",\"observations\":%" PRIu64 ",\"events\":%" PRIu64 ",\"preloaded\":%" PRIu64
+		 ",\"obs_dropped\":%" PRIu64 "}",
 		 pj, cs.frames, cs.recv, cs.drop, cs.ifdrop, ps.hosts, ps.obs_rows, ps.events,
-		 ps.preloaded);
+		 ps.preloaded, ps.obs_dropped);
 	if (json)
 		printf("{\"type\":\"counters\",\"counters\":%s}\n", pj);
 	fflush(stdout);

@@ -8,6 +8,9 @@
 
 #include "../common/xmem.h"
 
+/* Two cache lines per slot: a third would cost memory and page clearing. */
+_Static_assert(sizeof(struct host) == 128, "struct host must stay two cache lines");
+
 struct hosts {
 	struct host *t;
 	size_t mask;     /* nslots - 1 */
@@ -191,12 +194,15 @@ struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int me
 	struct host_obs *a;
 	if (ho->nobs == 0) {
 		a = &ho->obs0;
+	} else if (ho->nobs == HOST_MAX_OBS) {
+		return NULL;
 	} else {
+		/* extra holds 2, 4, 8, ... entries: it is full exactly when the
+		 * index to fill is a power of two (>= 2), so no capacity field is
+		 * needed and an entry stays two cache lines. */
 		unsigned k = ho->nobs - 1u; /* index into extra */
-		if (k == ho->capextra) {
-			ho->capextra = ho->capextra ? (uint16_t)(ho->capextra * 2) : 2;
-			ho->extra = xreallocarray(ho->extra, ho->capextra, sizeof *ho->extra);
-		}
+		if (k == 0 || (k >= 2 && (k & (k - 1)) == 0))
+			ho->extra = xreallocarray(ho->extra, k ? 2 * k : 2, sizeof *ho->extra);
 		a = &ho->extra[k];
 	}
 	ho->nobs++;

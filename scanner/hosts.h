@@ -52,9 +52,11 @@ struct host {
 	struct ipd_mac macs[HOST_MACS];  /* most recent first */
 	int64_t mac_at[HOST_MACS];    /* when each MAC was last current */
 	struct host_obs obs0;
-	struct host_obs *extra;
-	uint16_t capextra;
+	struct host_obs *extra;       /* capacity follows from nobs (powers of two) */
 } __attribute__((aligned(64)));
+
+/* At most this many aggregates per host (nobs is 16 bits). */
+#define HOST_MAX_OBS 0xffffu
 
 /* i-th aggregate of ho (0 <= i < ho->nobs). */
 static inline struct host_obs *host_obs_at(struct host *ho, unsigned i)
@@ -74,7 +76,9 @@ void hosts_prefetch(const struct hosts *h, const struct ipd_ip *ip, int vlan);
 size_t hosts_count(const struct hosts *h);
 /* Iterate: start with *cursor = 0; NULL at the end. No insertion meanwhile. */
 struct host *hosts_next(struct hosts *h, size_t *cursor);
-/* The aggregate for (mac, method, iface) in host, created if missing. */
+/* The aggregate for (mac, method, iface) in host, created if missing;
+ * NULL when the host already holds HOST_MAX_OBS of them (only a flood of
+ * made-up MACs for one address gets there). */
 struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int method, int iface);
 
 /* Probe statistics over all stored keys (for tests and bench). */

@@ -313,16 +313,20 @@ static struct host *record(struct passive *p, const struct obs *o, enum method m
 	struct host *h = hosts_get(p->hosts, ip, o->vlan, &created);
 	int64_t t = o->ts_us / 1000000;
 	struct host_obs *a = host_obs_get(h, mac, m, iface_index(p, o->iface));
-	if (a->count == 0) {
-		a->first = t;
-		p->st.obs_rows++;
+	if (a) {
+		if (a->count == 0) {
+			a->first = t;
+			p->st.obs_rows++;
+		}
+		if (t < a->first)
+			a->first = t;
+		if (t > a->last)
+			a->last = t;
+		a->count++;
+		a->pending++;
+	} else {
+		p->st.obs_dropped++;
 	}
-	if (t < a->first)
-		a->first = t;
-	if (t > a->last)
-		a->last = t;
-	a->count++;
-	a->pending++;
 	if (!(h->flags & HOST_BOGON_CHECKED)) {
 		h->flags |= HOST_BOGON_CHECKED;
 		if (is_bogon(p, ip, o->iface)) {

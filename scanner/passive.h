@@ -65,6 +65,7 @@ enum ipd_status passive_totals_sorted(struct passive *p, enum ipd_status (*cb)(v
 
 struct passive_stats {
 	uint64_t hosts, obs_rows, events, preloaded;
+	uint64_t obs_dropped;  /* sightings past HOST_MAX_OBS aggregates on one address */
 };
 /* Drains pending claims first. */
 void passive_get_stats(struct passive *p, struct passive_stats *st);

@@ -76,11 +76,40 @@ static void v6_and_aggregates(void **state)
 	hosts_free(h);
 }
 
+/* The extra array's capacity is implied by nobs (2, 4, 8, ...): fill one
+ * host across several doublings (ASan catches a write past the end) and
+ * read every aggregate back. */
+static void many_aggregates_one_host(void **state)
+{
+	(void)state;
+	struct hosts *h = hosts_new(0);
+	struct ipd_ip ip;
+	bool created;
+	assert_true(ipd_ip_parse("192.0.2.7", &ip));
+	struct host *e = hosts_get(h, &ip, 0, &created);
+	for (unsigned i = 0; i < 300; i++) {
+		struct ipd_mac m = { { 2, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i } };
+		struct host_obs *a = host_obs_get(e, &m, (int)(i % 3), 0);
+		assert_non_null(a);
+		assert_int_equal(a->count, 0);
+		a->count = i + 1;
+	}
+	assert_int_equal(e->nobs, 300);
+	for (unsigned i = 0; i < 300; i++) {
+		struct ipd_mac m = { { 2, 0, 0, 0, (uint8_t)(i >> 8), (uint8_t)i } };
+		assert_int_equal(host_obs_get(e, &m, (int)(i % 3), 0)->count, i + 1);
+		assert_int_equal(host_obs_at(e, i)->count, i + 1);
+	}
+	assert_int_equal(e->nobs, 300);
+	hosts_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(packed_slash15),
 		cmocka_unit_test(v6_and_aggregates),
+		cmocka_unit_test(many_aggregates_one_host),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
