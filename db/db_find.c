@@ -433,26 +433,6 @@ enum ipd_status db_aud_allowlist(struct db *db, db_aud_allow_cb cb, void *arg)
 	})
 }
 
-enum ipd_status db_aud_forward_answers(struct db *db, db_aud_answer_cb cb, void *arg)
-{
-	sqlite3_stmt *st = db_prep(db,
-		"SELECT ip, coalesce(run_id, 0), coalesce(ttl, 0), at, qname, qtype, status, name,"
-		" server, name_flags FROM dns_answers WHERE qtype IN ('A', 'AAAA')");
-	STEP_LOOP(st, {
-		struct db_aud_answer a = {
-			.run_id = sqlite3_column_int64(st, 1), .ttl = sqlite3_column_int64(st, 2),
-			.at = sqlite3_column_int64(st, 3), .qname = coltext(st, 4),
-			.qtype = coltext(st, 5), .status = coltext(st, 6), .name = coltext(st, 7),
-			.server = coltext(st, 8), .name_flags = (unsigned)sqlite3_column_int(st, 9),
-		};
-		bool has_ip = db_col_ip(st, 0, &a.ip);
-		if (!a.qname || !a.qtype || !a.status)
-			continue;
-		if (cb(arg, &a, has_ip))
-			break;
-	})
-}
-
 enum ipd_status db_aud_all_answers(struct db *db, db_aud_answer_cb cb, void *arg)
 {
 	/* one sequential pass over the table (rowid order): cheaper than an

@@ -39,9 +39,10 @@ struct db_aud_lease {
 	bool active;
 };
 
-/* dns_answers rows. The address cursor returns PTR rows (ip = the address
- * asked about, also for failed lookups); A/AAAA rows (ip = the answer) are
- * read once, by db_aud_forward_answers. */
+/* dns_answers rows: PTR (ip = the address asked about, also for failed
+ * lookups), A/AAAA (ip = the answer; NULL for failures and negatives). The
+ * address cursor returns PTR rows only; the join reads every row once with
+ * db_aud_all_answers instead. */
 struct db_aud_answer {
 	struct ipd_ip ip;
 	int64_t run_id, ttl, at;
@@ -128,10 +129,7 @@ struct db_aud_allow {
 typedef int (*db_aud_allow_cb)(void *arg, const struct db_aud_allow *a);
 enum ipd_status db_aud_allowlist(struct db *db, db_aud_allow_cb cb, void *arg);
 
-/* Every A/AAAA answer (with or without an address), any order. */
 typedef int (*db_aud_answer_cb)(void *arg, const struct db_aud_answer *a, bool has_ip);
-enum ipd_status db_aud_forward_answers(struct db *db, db_aud_answer_cb cb, void *arg);
-
 /* Every answer row (PTR, A, AAAA, ...), in table order. */
 enum ipd_status db_aud_all_answers(struct db *db, db_aud_answer_cb cb, void *arg);
 

@@ -122,8 +122,6 @@ struct name_slot {
 #define NAMES_MAX_SERVERS 64
 
 struct name_idx {
-	int64_t first_run;
-	bool any, multi;
 	char *servers[NAMES_MAX_SERVERS];  /* [0] unused: 0 = unknown */
 	size_t nservers;
 	struct name_slot *slots;
@@ -228,12 +226,6 @@ static const struct name_ent *add(struct name_idx *x, const char *qname, const c
 	bool v6 = strcasecmp(qtype, "AAAA") == 0;
 	if (!v6 && strcasecmp(qtype, "A") != 0)
 		return NULL;
-	if (!x->any) {
-		x->any = true;
-		x->first_run = run_id;
-	} else if (run_id != x->first_run) {
-		x->multi = true;
-	}
 	if ((x->n + 1) * 2 > x->cap)
 		grow(x);
 	uint64_t h = hash_str(norm);
@@ -332,7 +324,6 @@ const char *names_status(const struct name_fwd *f)
 }
 
 size_t names_count(const struct name_idx *x) { return x ? x->n : 0; }
-bool names_multi_run(const struct name_idx *x) { return x && x->multi; }
 
 void names_each(const struct name_idx *x, names_cb cb, void *arg)
 {

@@ -61,9 +61,6 @@ size_t names_ips(const struct name_idx *x, const struct name_fwd *f, struct ipd_
 bool names_has_ip(const struct name_idx *x, const struct name_fwd *f, const struct ipd_ip *ip);
 const char *names_status(const struct name_fwd *f);
 size_t names_count(const struct name_idx *x);
-/* True when forward answers of more than one run are indexed (then callers
- * must drop superseded rows; with one run every row is current). */
-bool names_multi_run(const struct name_idx *x);
 typedef void (*names_cb)(void *arg, const struct name_ent *e);
 void names_each(const struct name_idx *x, names_cb cb, void *arg);
 /* Normalise a DNS name into buf: lower case, no trailing dot. */
