@@ -137,7 +137,7 @@ for n in 1000 10000; do
 	{
 		race "$RUNS" "$TMP/live" \
 			ipdrift-fast "$IPD --no-ipv6 198.18.0.0/16" \
-			ipdrift-fast-1thread "$IPD --threads 1 --no-ipv6 198.18.0.0/16" \
+			ipdrift-fast-2threads "$IPD --threads 2 --no-ipv6 198.18.0.0/16" \
 			ipdrift-fast-txring "$IPD --tx ring --no-ipv6 198.18.0.0/16" \
 			arp-scan-100M "arp-scan -I eth0 -x --bandwidth=100M 198.18.0.0/16"
 		if [ "$SLOW" = 1 ]; then
