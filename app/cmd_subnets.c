@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "../common/escape.h"
 #include "../common/log.h"
 #include "../db/db.h"
 #include "app.h"
@@ -22,15 +23,23 @@ static int print_usage_row(void *arg, const struct db_subnet_usage *u)
 	else
 		snprintf(size, sizeof size, "%" PRIu64, u->size);
 	double pct = u->size ? 100.0 * (double)u->used / (double)u->size : 0;
+	/* cidr and vrf come from imported files: escape them for each output. */
 	if (c->json) {
-		printf("%s{\"subnet\":\"%s\",\"vrf\":\"%s\",\"allocated\":%" PRId64 ",\"leased\":%" PRId64
-		       ",\"seen\":%" PRId64 ",\"used\":%" PRId64 ",\"size\":\"%s\",\"used_pct\":%.2f}",
-		       c->n ? ",\n " : "", u->cidr, u->vrf, u->allocated, u->leased, u->seen, u->used,
-		       size, pct);
+		FILE *f = stdout;
+		fputs(c->n ? ",\n {\"subnet\":" : "{\"subnet\":", f);
+		esc_json_str(ESC_FILE(f), u->cidr);
+		fputs(",\"vrf\":", f);
+		esc_json_str(ESC_FILE(f), u->vrf);
+		printf(",\"allocated\":%" PRId64 ",\"leased\":%" PRId64 ",\"seen\":%" PRId64
+		       ",\"used\":%" PRId64 ",\"size\":\"%s\",\"used_pct\":%.2f}",
+		       u->allocated, u->leased, u->seen, u->used, size, pct);
 	} else {
+		char *cidr = esc_term_dup(u->cidr);
+		char *vrf = esc_term_dup(*u->vrf ? u->vrf : "-");
 		printf("%-28s %-8s %9" PRId64 " %9" PRId64 " %9" PRId64 " %9" PRId64 " %12s %6.1f%%\n",
-		       u->cidr, *u->vrf ? u->vrf : "-", u->allocated, u->leased, u->seen, u->used,
-		       size, pct);
+		       cidr, vrf, u->allocated, u->leased, u->seen, u->used, size, pct);
+		free(cidr);
+		free(vrf);
 	}
 	c->n++;
 	return 0;

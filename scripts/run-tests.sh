@@ -8,7 +8,7 @@ set -u
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
 ASAN=build/asan
-SUITES=${SUITES:-unit asan pcap fuzz shared config report lab}
+SUITES=${SUITES:-unit asan cli pcap fuzz shared config report lab}
 LOGDIR=$BUILD/test-logs
 mkdir -p "$LOGDIR"
 pass=0 fail=0 skip=0
@@ -70,6 +70,8 @@ for suite in $SUITES; do
 		[ -x tests/pcap/shared.sh ] && run "asan/shared-pcaps" tests/pcap/shared.sh "$ASAN" ;;
 	config)
 		[ -x tests/config/run.sh ] && run "config/golden" tests/config/run.sh "$BUILD" ;;
+	cli)
+		for t in tests/cli/test_*.sh; do [ -x "$t" ] && run "cli/$(basename "$t" .sh)" "$t" "$BUILD"; done ;;
 	report)
 		[ -x tests/report/run.sh ] && run "report/golden" tests/report/run.sh "$BUILD"
 		if [ -x tests/report/browser.sh ]; then
