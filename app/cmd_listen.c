@@ -357,7 +357,7 @@ static int run(struct app *app, int argc, char **argv)
 			goto done;
 		}
 		/* Large batches: a capture writes tens of thousands of rows at once. */
-		db_listen_bulk(db);
+		db_listen_bulk(db, nif == 0);
 		l.w = db_writer_new(db, 50000);
 	}
 	struct passive_opts po = {

@@ -18,9 +18,9 @@ enum ipd_status db_subnet_prefixes(struct db *db, db_prefix_cb cb, void *arg)
 	return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? IPD_OK : IPD_EDB;
 }
 
-enum ipd_status db_listen_bulk(struct db *db)
+enum ipd_status db_listen_bulk(struct db *db, bool offline)
 {
-	/* One checkpoint at close instead of one every 1000 pages: a capture
+	/* One checkpoint at close instead of one every 1000 pages: a file
 	 * commits tens of megabytes in a few large transactions. */
-	return db_exec(db, "PRAGMA wal_autocheckpoint=0");
+	return offline ? db_exec(db, "PRAGMA wal_autocheckpoint=0") : IPD_OK;
 }

@@ -8,8 +8,10 @@ typedef int (*db_prefix_cb)(void *arg, const struct ipd_prefix *p, int vlan);
  * offline captures uses them. Callback returns non-zero to stop. */
 enum ipd_status db_subnet_prefixes(struct db *db, db_prefix_cb cb, void *arg);
 
-/* Tune the connection for a bulk capture commit (no automatic WAL
- * checkpoints; the close checkpoints once). */
-enum ipd_status db_listen_bulk(struct db *db);
+/* Tune the connection for a capture. offline (pcap files only): no
+ * automatic WAL checkpoints, the close checkpoints once. Live captures keep
+ * SQLite's default (every 1000 pages): they run for days, and without
+ * checkpoints the WAL would grow for as long. */
+enum ipd_status db_listen_bulk(struct db *db, bool offline);
 
 #endif
