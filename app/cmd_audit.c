@@ -377,8 +377,10 @@ static int run(struct app *app, int argc, char **argv)
 	if (st == IPD_OK)
 		st = join_run(db, &ctx, &em, &stats);
 	double tj = mono();
+	struct db_find_counts counts;
+	memset(&counts, 0, sizeof counts);
 	if (st == IPD_OK) {
-		st = db_find_end(w);
+		st = db_find_end(w, &counts);
 		log_info("audit: findings committed in %.2f s", mono() - tj);
 	} else if (w) {
 		db_find_abort(w);
@@ -403,13 +405,12 @@ static int run(struct app *app, int argc, char **argv)
 		log_warnx("audit failed: %s", ipd_strerror(st));
 		ret = EX_SOFTWARE;
 	} else {
-		struct db_find_counts c;
-		db_find_counts(db, run_id, &c);
-		print_summary(run_id, &c, &k, &stats, secs);
+		const struct db_find_counts *c = &counts;
+		print_summary(run_id, c, &k, &stats, secs);
 		for (int s = SEV_N - 1; s >= 0; s--) {
-			if (o.fail_on >= 0 && s >= o.fail_on && c.new_by_sev[s])
+			if (o.fail_on >= 0 && s >= o.fail_on && c->new_by_sev[s])
 				ret = 1;
-			if (o.fail_on_any >= 0 && s >= o.fail_on_any && c.by_sev[s])
+			if (o.fail_on_any >= 0 && s >= o.fail_on_any && c->by_sev[s])
 				ret = 1;
 		}
 	}

@@ -481,7 +481,10 @@ struct db_find_writer {
 	sqlite3_stmt *ins;
 	int64_t run_id, prev_run;
 	enum ipd_status err;
+	struct db_find_counts tally;  /* kept while writing: no GROUP BY afterwards */
 };
+
+static int sev_index(const char *s);
 
 struct db_find_writer *db_find_begin(struct db *db, int64_t run_id, int64_t prev_run)
 {
@@ -501,7 +504,7 @@ struct db_find_writer *db_find_begin(struct db *db, int64_t run_id, int64_t prev
 		" CASE WHEN p.fingerprint IS NULL THEN 'new' ELSE 'ongoing' END,"
 		" coalesce(p.first_run, ?1), ?7, ?8, ?9, ?10, ?11"
 		" FROM (SELECT 1) LEFT JOIN findings p ON p.run_id = ?12 AND p.fingerprint = ?2"
-		"   AND p.state <> 'resolved'");
+		"   AND p.state <> 'resolved' RETURNING state");
 	return w;
 }
 
@@ -521,14 +524,34 @@ enum ipd_status db_find_put(struct db_find_writer *w, const struct db_finding *f
 	db_bind_text_or_null(st, 11, f->fix);
 	sqlite3_bind_int64(st, 12, w->prev_run);
 	int rc = sqlite3_step(st);
+	bool fresh = false, inserted = false;
+	if (rc == SQLITE_ROW) {        /* RETURNING: one row when inserted */
+		inserted = true;
+		const char *state = (const char *)sqlite3_column_text(st, 0);
+		fresh = state && strcmp(state, "new") == 0;
+		rc = sqlite3_step(st);
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		log_warnx("db: cannot store finding %s: %s", f->fingerprint, sqlite3_errmsg(w->db->h));
 		return w->err = IPD_EDB;
 	}
-	if (sqlite3_changes(w->db->h) == 0) {
+	if (!inserted) {
 		log_debug("audit: duplicate finding %s ignored", f->fingerprint);
 		return IPD_EINVAL;
+	}
+	struct db_find_counts *c = &w->tally;
+	if (f->suppressed) {
+		c->suppressed++;
+	} else {
+		int sev = sev_index(f->severity);
+		c->by_sev[sev]++;
+		if (fresh) {
+			c->fresh++;
+			c->new_by_sev[sev]++;
+		} else {
+			c->ongoing++;
+		}
 	}
 	return IPD_OK;
 }
@@ -542,7 +565,7 @@ void db_find_abort(struct db_find_writer *w)
 	free(w);
 }
 
-enum ipd_status db_find_end(struct db_find_writer *w)
+enum ipd_status db_find_end(struct db_find_writer *w, struct db_find_counts *out)
 {
 	if (w->err) {
 		enum ipd_status e = w->err;
@@ -563,8 +586,12 @@ enum ipd_status db_find_end(struct db_find_writer *w)
 		sqlite3_bind_int64(st, 1, w->run_id);
 		sqlite3_bind_int64(st, 2, w->prev_run);
 		rc = db_step_done(w->db, st);
+		if (rc == IPD_OK)
+			w->tally.resolved = sqlite3_changes(w->db->h);
 		sqlite3_finalize(st);
 	}
+	if (out)
+		*out = w->tally;
 	sqlite3_finalize(w->ins);
 	if (rc == IPD_OK)
 		rc = db_commit(w->db);

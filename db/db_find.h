@@ -155,8 +155,10 @@ struct db_find_writer;
 struct db_find_writer *db_find_begin(struct db *db, int64_t run_id, int64_t prev_run);
 /* Returns IPD_OK, or IPD_EINVAL for a duplicate fingerprint (ignored). */
 enum ipd_status db_find_put(struct db_find_writer *w, const struct db_finding *f);
-/* Apply the lifecycle, write resolved rows, commit, free. */
-enum ipd_status db_find_end(struct db_find_writer *w);
+/* Write resolved rows, commit, free; *out (may be NULL) gets the counts of
+ * what was written (the same as db_find_counts on the run). */
+struct db_find_counts;
+enum ipd_status db_find_end(struct db_find_writer *w, struct db_find_counts *out);
 void db_find_abort(struct db_find_writer *w);
 
 /* Counts for the summary; sev index: 0 info .. 4 critical. */

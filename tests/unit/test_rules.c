@@ -796,7 +796,7 @@ static void lifecycle_new_ongoing_resolved(void **state)
 	assert_int_equal(db_find_put(w, &(struct db_finding){ .fingerprint = "rogue-host|192.0.2.2",
 		.rule = "rogue-host", .severity = "high", .subject_kind = "ip", .subject = "192.0.2.2",
 		.summary = "dup" }), IPD_EINVAL);
-	assert_int_equal(db_find_end(w), IPD_OK);
+	assert_int_equal(db_find_end(w, NULL), IPD_OK);
 	db_run_finish(db, r1, &ok);
 	struct states s = { .n = 0 };
 	db_find_list(db, r1, states_cb, &s);
@@ -807,7 +807,8 @@ static void lifecycle_new_ongoing_resolved(void **state)
 	w = db_find_begin(db, r2, db_run_latest(db, "audit"));
 	put_fp(w, "rogue-host", "192.0.2.2");
 	put_fp(w, "rogue-host", "192.0.2.3");
-	assert_int_equal(db_find_end(w), IPD_OK);
+	struct db_find_counts tally;
+	assert_int_equal(db_find_end(w, &tally), IPD_OK);
 	db_run_finish(db, r2, &ok);
 	memset(&s, 0, sizeof s);
 	db_find_list(db, 0, states_cb, &s); /* 0 = latest audit */
@@ -823,10 +824,16 @@ static void lifecycle_new_ongoing_resolved(void **state)
 	assert_int_equal(c.fresh, 1);
 	assert_int_equal(c.ongoing, 1);
 	assert_int_equal(c.resolved, 1);
+	/* what the writer tallied while writing is what the store says */
+	assert_int_equal(tally.fresh, 1);
+	assert_int_equal(tally.ongoing, 1);
+	assert_int_equal(tally.resolved, 1);
+	assert_int_equal(tally.by_sev[SEV_HIGH], 2);
+	assert_int_equal(tally.new_by_sev[SEV_HIGH], 1);
 	/* run 3: nothing; resolved A is not resolved again */
 	int64_t r3 = db_run_start(db, "audit", 0, NULL, NULL, NULL);
 	w = db_find_begin(db, r3, db_run_latest(db, "audit"));
-	assert_int_equal(db_find_end(w), IPD_OK);
+	assert_int_equal(db_find_end(w, NULL), IPD_OK);
 	db_run_finish(db, r3, &ok);
 	memset(&s, 0, sizeof s);
 	db_find_list(db, r3, states_cb, &s);
