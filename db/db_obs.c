@@ -237,9 +237,9 @@ static void bind_erow(struct db_writer *w, sqlite3_stmt *st, int base, const str
 
 static enum ipd_status step(struct db_writer *w, sqlite3_stmt *st)
 {
+	/* No clear_bindings: every parameter is bound again before each step,
+	 * so the STATIC pointers left behind are never read. */
 	enum ipd_status rc = db_step_done(w->db, st);
-	/* STATIC bindings point into buffers that are about to be reused. */
-	sqlite3_clear_bindings(st);
 	if (rc != IPD_OK)
 		w->err = rc;
 	return rc;
