@@ -54,9 +54,7 @@ struct obs {
 	uint8_t ra_hop_limit;
 	uint16_t ra_lifetime;
 	uint32_t ra_mtu;          /* 0 = no MTU option */
-	struct ipd_prefix ra_prefix[4];
 	int n_ra_prefix;
-	struct ipd_ip rdnss[OBS_MAX_DNS];
 	int n_rdnss;
 
 	/* DHCPv4 */
@@ -64,9 +62,7 @@ struct obs {
 	uint32_t dhcp_xid;
 	struct ipd_ip dhcp_yiaddr, dhcp_ciaddr, dhcp_requested, dhcp_server_id;
 	bool has_yiaddr, has_requested, has_server_id;
-	struct ipd_ip dhcp_router[OBS_MAX_DNS];
 	int n_router;
-	struct ipd_ip dhcp_dns[OBS_MAX_DNS];
 	int n_dns;
 	const uint8_t *hostname;  /* option 12, raw bytes, NOT NUL-terminated; borrowed */
 	size_t hostname_len;
@@ -79,6 +75,14 @@ struct obs {
 	struct ipd_mac dhcp_chaddr;  /* client hardware address (htype 1, hlen 6) */
 	bool has_chaddr;
 	struct ipd_ip dhcp_giaddr;   /* relay agent, 0.0.0.0 = none */
+
+	/* Arrays last: only their first n_* entries are defined, and
+	 * parse_obs_init() leaves them alone (half the struct, cleared once
+	 * per decoded frame otherwise). */
+	struct ipd_prefix ra_prefix[4];            /* n_ra_prefix */
+	struct ipd_ip rdnss[OBS_MAX_DNS];          /* n_rdnss */
+	struct ipd_ip dhcp_router[OBS_MAX_DNS];    /* n_router */
+	struct ipd_ip dhcp_dns[OBS_MAX_DNS];       /* n_dns */
 };
 
 /* Sinks: a context and a put function. Borrowed pointers inside the obs are

@@ -9,6 +9,7 @@
 
 #include <pcap/dlt.h>
 #include <stdio.h>
+#include <stddef.h>
 #include <string.h>
 
 #define ETH_P_IPV4 0x0800
@@ -53,7 +54,7 @@ bool parse_linktype_supported(int linktype)
 
 void parse_obs_init(const struct parse_ctx *ctx, struct obs *o, enum obs_kind kind)
 {
-	memset(o, 0, sizeof *o);
+	memset(o, 0, offsetof(struct obs, ra_prefix)); /* the arrays go by their counts */
 	o->kind = kind;
 	o->ts_us = ctx->f->ts_us;
 	o->iface = ctx->f->iface;

@@ -151,7 +151,7 @@ static enum parse_result dhcp_options(struct pcur *c, bool main_area, struct dhc
 static enum parse_result parse_bootp(struct parse_ctx *ctx, struct pcur *c, const uint8_t ipsrc[4])
 {
 	struct obs o;
-	memset(&o, 0, sizeof o);
+	memset(&o, 0, offsetof(struct obs, ra_prefix)); /* arrays: by their counts */
 	uint8_t op = pcur_u8(c);
 	uint8_t htype = pcur_u8(c);
 	uint8_t hlen = pcur_u8(c);
