@@ -1074,18 +1074,74 @@ static void *merge_pass(void *arg)
 	return NULL;
 }
 
-/* Findings of all threads go through one lock into the caller's sink. */
-struct locked_sink {
+/* With two join threads, findings are copied into a bounded queue and one
+ * writer thread hands them to the caller's sink (the store insert), so the
+ * insert, serial by nature, overlaps with the joins instead of stalling them
+ * behind a lock. */
+struct qitem {
+	struct finding f;
+	char *buf;          /* subject, summary, evidence, fix: one allocation */
+};
+
+struct fqueue {
 	pthread_mutex_t mu;
+	pthread_cond_t nonempty, nonfull;
+	struct qitem *v;
+	size_t cap, head, n;
+	bool closed;
 	struct finding_sink inner;
 };
 
-static void locked_put(void *ctx, const struct finding *f)
+static char *put_str(char **p, const char *s)
 {
-	struct locked_sink *l = ctx;
-	pthread_mutex_lock(&l->mu);
-	l->inner.put(l->inner.ctx, f);
-	pthread_mutex_unlock(&l->mu);
+	if (!s)
+		return NULL;
+	size_t n = strlen(s) + 1;
+	memcpy(*p, s, n);
+	char *r = *p;
+	*p += n;
+	return r;
+}
+
+static void q_put(void *ctx, const struct finding *f)
+{
+	struct fqueue *q = ctx;
+	size_t len = strlen(f->subject) + strlen(f->summary) + strlen(f->evidence) +
+		     (f->fix ? strlen(f->fix) : 0) + 4;
+	struct qitem it = { .f = *f, .buf = xmalloc(len) };
+	char *p = it.buf;
+	it.f.subject = put_str(&p, f->subject);
+	it.f.summary = put_str(&p, f->summary);
+	it.f.evidence = put_str(&p, f->evidence);
+	it.f.fix = put_str(&p, f->fix);
+	pthread_mutex_lock(&q->mu);
+	while (q->n == q->cap)
+		pthread_cond_wait(&q->nonfull, &q->mu);
+	q->v[(q->head + q->n++) % q->cap] = it;
+	pthread_cond_signal(&q->nonempty);
+	pthread_mutex_unlock(&q->mu);
+}
+
+static void *q_writer(void *arg)
+{
+	struct fqueue *q = arg;
+	pthread_mutex_lock(&q->mu);
+	for (;;) {
+		while (q->n == 0 && !q->closed)
+			pthread_cond_wait(&q->nonempty, &q->mu);
+		if (q->n == 0)
+			break;
+		struct qitem it = q->v[q->head];
+		q->head = (q->head + 1) % q->cap;
+		q->n--;
+		pthread_cond_signal(&q->nonfull);
+		pthread_mutex_unlock(&q->mu);
+		q->inner.put(q->inner.ctx, &it.f);
+		free(it.buf);
+		pthread_mutex_lock(&q->mu);
+	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
 }
 
 static void *mac_phase(void *arg)
@@ -1177,13 +1233,24 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		 " %zu names, %d thread(s); loaded in %.2f s", c->nsubnets, c->nranges, c->nallow,
 		 p.ncov, names_count(names), threads, t1 - t0);
 
-	struct locked_sink ls = { .inner = em->sink };
-	pthread_mutex_init(&ls.mu, NULL);
+	struct fqueue q = { .inner = em->sink, .cap = 4096 };
+	pthread_t qt;
+	bool queued = false;
+	struct finding_sink sink = em->sink;
+	if (threads > 1) {
+		pthread_mutex_init(&q.mu, NULL);
+		pthread_cond_init(&q.nonempty, NULL);
+		pthread_cond_init(&q.nonfull, NULL);
+		q.v = xcalloc(q.cap, sizeof *q.v);
+		queued = pthread_create(&qt, NULL, q_writer, &q) == 0;
+		if (queued)
+			sink = (struct finding_sink){ &q, q_put };
+	}
 	struct rule_emit wem[2];
 	struct audit_stats wst[2];
 	struct pass w[2];
 	for (int i = 0; i < 2; i++) {
-		emit_init(&wem[i], (struct finding_sink){ &ls, locked_put });
+		emit_init(&wem[i], sink);
 		memcpy(wem[i].sev, em->sev, sizeof em->sev);
 		memcpy(wem[i].enabled, em->enabled, sizeof em->enabled);
 		memset(&wst[i], 0, sizeof wst[i]);
@@ -1220,6 +1287,19 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 	double t2 = mono_s();
 	if (rc == IPD_OK)
 		both(threads, mac_phase, &w[0], name_phase, &w[1]);
+	if (queued) { /* drain: every finding reaches the store before we return */
+		pthread_mutex_lock(&q.mu);
+		q.closed = true;
+		pthread_cond_signal(&q.nonempty);
+		pthread_mutex_unlock(&q.mu);
+		pthread_join(qt, NULL);
+	}
+	if (threads > 1) {
+		pthread_mutex_destroy(&q.mu);
+		pthread_cond_destroy(&q.nonempty);
+		pthread_cond_destroy(&q.nonfull);
+		free(q.v);
+	}
 	log_info("audit: address merge %.2f s, MAC/subnet/name rules %.2f s", t2 - t1, mono_s() - t2);
 	for (int i = 0; i < 2; i++) {
 		st->addresses += wst[i].addresses;
@@ -1238,7 +1318,6 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		free(w[i].ans);
 		free(w[i].cnt);
 	}
-	pthread_mutex_destroy(&ls.mu);
 	free(p.cov);
 	free(p.fwd);
 	free(p.ptr);
