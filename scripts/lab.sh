@@ -242,7 +242,7 @@ cmd_up() {
 		--dhcp-option=option:router,192.0.2.1 --dhcp-option=option:dns-server,$DNS4 \
 		--enable-ra --dhcp-range=2001:db8:0:1::,ra-only,64 --ra-param=eth0,10,1800
 	# rogue-dhcp-server: a second DHCP server on the build box.
-	start_dnsmasq dhcp-rogue build --dhcp-range=192.0.2.200,192.0.2.210,255.255.255.0,10m \
+	start_dnsmasq dhcp-rogue build --dhcp-range=192.0.2.200,192.0.2.210,255.255.255.0,10m --no-ping \
 		--dhcp-option=option:router,192.0.2.67 --dhcp-option=option:dns-server,192.0.2.67
 	# rogue-router: the lab PC advertises itself as a (high preference) IPv6 router.
 	start_dnsmasq ra-rogue labpc --enable-ra --dhcp-range=2001:db8:0:1::,ra-only,64 \
@@ -382,6 +382,8 @@ cmd_trigger() {
 	# still on the wire for listen), so the client ends up with its recorded lease.
 	printf '%s\n' 'timeout 8;' 'retry 1;' 'initial-interval 1;' 'send host-name "laptop-1";' \
 		'send dhcp-requested-address 192.0.2.101;' 'reject 192.0.2.67;' >"$dh/dhclient.conf"
+	local offers0
+	offers0=$(grep -c DHCPOFFER "$STATE/dhcp-rogue.log" 2>/dev/null || true)
 	nsx dhcpc timeout 10 dhclient -4 -1 -d -q -sf /bin/true -cf "$dh/dhclient.conf" \
 		-lf "$dh/leases" -pf "$STATE/pids/dhclient.pid" eth0 >"$dh/log" 2>&1 &
 	local dpid=$! n
@@ -390,11 +392,20 @@ cmd_trigger() {
 		sleep 0.1
 	done
 	kill "$dpid" 2>/dev/null || true
+	# Return only once the rogue's OFFER is on the wire too (bounded).
+	local rogue=no
+	for n in $(seq 50); do
+		if [ "$(grep -c DHCPOFFER "$STATE/dhcp-rogue.log" 2>/dev/null || true)" -gt "${offers0:-0}" ]; then
+			rogue=yes
+			break
+		fi
+		sleep 0.1
+	done
 	for a in "${pids[@]}"; do wait "$a" 2>/dev/null || true; done
 	wait "$dpid" 2>/dev/null || true
 	rm -f "$STATE/pids/dhclient.pid"
 	if grep -q 'lease {' "$dh/leases" 2>/dev/null; then
-		log "ok: trigger done (DHCP lease from $(grep -m1 'dhcp-server-identifier' "$dh/leases" | awk '{print $3}' | tr -d ';'))"
+		log "ok: trigger done (DHCP lease from $(grep -m1 'dhcp-server-identifier' "$dh/leases" | awk '{print $3}' | tr -d ';'); rogue OFFER sent: $rogue)"
 	else
 		log "trigger done (no DHCP lease within 10 s; the DISCOVER was still sent)"
 	fi

@@ -82,7 +82,11 @@ check "status reports up" "$LAB" status
 
 # trigger: the DHCP DISCOVER gets a lease (from either server).
 "$LAB" trigger >/dev/null 2>&1
-check "trigger: dhclient got an offer/lease" grep -q 'lease {' "$LAB_STATE/dhclient/leases"
+check "trigger: dhclient got a lease" grep -q 'lease {' "$LAB_STATE/dhclient/leases"
+check "trigger: legit server ACKed laptop-1's reservation" grep -q 'DHCPACK(eth0) 192.0.2.101 f0:de:f1:00:01:01' "$LAB_STATE/dhcp-legit.log"
+check "trigger: rogue server OFFERed (rogue-dhcp-server cause)" grep -q 'DHCPOFFER(eth0) 192.0.2.2[01][0-9]' "$LAB_STATE/dhcp-rogue.log"
+check "rogue router advertises (rogue-router cause)" grep -q 'RTR-ADVERT' "$LAB_STATE/ra-rogue.log"
+check "legit router advertises" grep -q 'RTR-ADVERT' "$LAB_STATE/dhcp-legit.log"
 
 # down: nothing with our prefix remains.
 pids=$(cat "$LAB_STATE"/pids/*.pid 2>/dev/null | tr -dc '0-9\n')
