@@ -5,7 +5,7 @@
 # must be found and every "must not" line must stay absent. Needs root.
 set -u
 cd "$(dirname "$0")/../.."
-P=lf$$
+P=lf$(($$ % 100000))
 export IPD_LAB=${P:0:8}
 OUT=$(mktemp -d /tmp/ipdrift-labfind.XXXXXX)
 cleanup() { scripts/lab.sh down >/dev/null 2>&1 || true; rm -rf "$OUT"; }

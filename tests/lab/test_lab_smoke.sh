@@ -5,7 +5,7 @@
 # `up` twice is a no-op, and `down` leaves nothing behind. Needs root.
 set -u
 cd "$(dirname "$0")/../.."
-export IPD_LAB=${IPD_LAB_SMOKE:-smk$$}
+export IPD_LAB=${IPD_LAB_SMOKE:-smk$(($$ % 100000))}
 IPD_LAB=${IPD_LAB:0:8}
 export IPD_LAB
 LAB=scripts/lab.sh
