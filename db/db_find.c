@@ -35,6 +35,15 @@ struct src_def {
 };
 
 #define O(T, f) offsetof(struct T, f)
+/* DNS answers describe "what DNS says now" only from the newest successful
+ * inventory pass of `ipdrift resolve` onward (later --ptr passes included).
+ * An older answer to a question nobody asks any more -- a name the zones
+ * dropped after a fix -- must not keep a stale-dns finding alive. */
+#define DNS_FLOOR \
+	" AND coalesce(run_id, 0) >= (SELECT coalesce(max(id), 0) FROM runs" \
+	" WHERE kind = 'resolve' AND status = 'ok'" \
+	" AND json_extract(stats, '$.mode') = 'inventory')"
+
 static const struct src_def srcs[DB_AUD_NSRC] = {
 	[DB_AUD_OBS] = {
 		"SELECT ip, mac, vlan, iface, sensor, method, first_seen, last_seen, count,"
@@ -62,7 +71,7 @@ static const struct src_def srcs[DB_AUD_NSRC] = {
 	[DB_AUD_ANSWER] = {
 		"SELECT ip, coalesce(run_id, 0), coalesce(ttl, 0), at, qname, qtype, status, name,"
 		" server, name_flags FROM dns_answers WHERE ip >= ?2 AND ip < ?3"
-		" AND qtype NOT IN ('A', 'AAAA') ORDER BY ip",
+		" AND qtype NOT IN ('A', 'AAAA')" DNS_FLOOR " ORDER BY ip",
 		sizeof(struct db_aud_answer), 5,
 		{ O(db_aud_answer, qname), O(db_aud_answer, qtype), O(db_aud_answer, status),
 		  O(db_aud_answer, name), O(db_aud_answer, server) },
@@ -439,7 +448,7 @@ enum ipd_status db_aud_all_answers(struct db *db, db_aud_answer_cb cb, void *arg
 	 * address-ordered index walk, and it serves the name index too */
 	sqlite3_stmt *st = db_prep(db,
 		"SELECT ip, coalesce(run_id, 0), coalesce(ttl, 0), at, qname, qtype, status, name,"
-		" server, name_flags FROM dns_answers");
+		" server, name_flags FROM dns_answers WHERE 1" DNS_FLOOR);
 	STEP_LOOP(st, {
 		struct db_aud_answer a = {
 			.run_id = sqlite3_column_int64(st, 1), .ttl = sqlite3_column_int64(st, 2),
