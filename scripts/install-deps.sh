@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="
-build-essential pkg-config make gcc clang
+build-essential pkg-config make gcc clang libclang-rt-14-dev python3
 libpcap-dev libnet1-dev libc-ares-dev libsqlite3-dev libmaxminddb-dev libssl-dev
 libcmocka-dev libcap-dev libcap2-bin
 sqlite3 ieee-data
