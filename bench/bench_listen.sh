@@ -104,13 +104,17 @@ if command -v arpwatch >/dev/null && [ "$(id -u)" = 0 ]; then
 	ip netns del "$NS" 2>/dev/null
 	ip netns add "$NS"
 	mkdir -p "$TMP/aw" && : >"$TMP/aw/arp.dat"
-	/usr/bin/time -f "%e %U %S %M" -o "$TMP/t.aw" timeout "$ARPWATCH_TIMEOUT" \
+	# -k: arpwatch's SIGTERM handler can deadlock (seen: stuck in a futex
+	# wait for 15 minutes after the TERM), so KILL follows 10 s later.
+	/usr/bin/time -f "%e %U %S %M" -o "$TMP/t.aw" timeout -k 10 "$ARPWATCH_TIMEOUT" \
 		ip netns exec "$NS" arpwatch -Q -N -n 198.18.0.0/15 -f "$TMP/aw/arp.dat" -r "$F" \
 		>"$TMP/aw/out" 2>&1
 	rc=$?
-	read -r W u s M <"$TMP/t.aw"
+	# GNU time puts "Command exited/terminated ..." first when the command failed
+	tail -1 "$TMP/t.aw" | { read -r W u s M; echo "$W $u $s $M"; } >"$TMP/t.aw1"
+	read -r W u s M <"$TMP/t.aw1"
 	C=$(echo "$u + $s" | bc)
-	if [ $rc -eq 124 ]; then
+	if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 		echo "arpwatch -r: did not finish within $ARPWATCH_TIMEOUT s (> $(echo "scale=0; $ARPWATCH_TIMEOUT / $FLOOR_W" | bc)x floor)"
 	else
 		[ $rc -ne 0 ] && echo "arpwatch exited $rc: $(head -3 "$TMP/aw/out")"
