@@ -44,6 +44,7 @@ struct listen {
 	struct obs_sink sink;
 	struct db_writer *w;
 	struct pstore *ps;      /* writer thread owning w during the capture */
+	struct db_ckpt *ck;     /* files: WAL checkpoints on their own thread */
 	bool json;
 	struct sbuf line;
 };
@@ -359,6 +360,8 @@ static int run(struct app *app, int argc, char **argv)
 		/* Large batches: a capture writes tens of thousands of rows at once. */
 		db_listen_bulk(db, nif == 0);
 		l.w = db_writer_new(db, 50000);
+		if (nif == 0)
+			l.ck = db_ckpt_open(db);
 	}
 	struct passive_opts po = {
 		.sensor = sensor,
@@ -419,6 +422,7 @@ static int run(struct app *app, int argc, char **argv)
 	/* From here until pstore_close only the writer thread uses the store. */
 	if (l.w)
 		l.ps = pstore_new(l.w);
+	db_ckpt_start(l.ck);
 	int64_t t0 = mono_ms();
 	enum ipd_status cst = capture_run(cap, &lim, on_frame, &l);
 	int64_t elapsed = mono_ms() - t0;
@@ -437,6 +441,8 @@ static int run(struct app *app, int argc, char **argv)
 	if (l.w) {
 		enum ipd_status wst = db_writer_close(l.w);
 		l.w = NULL;
+		db_ckpt_close(l.ck);
+		l.ck = NULL;
 		if (st == IPD_OK)
 			st = wst;
 	}
@@ -502,6 +508,7 @@ done:
 		pstore_close(l.ps);
 	if (l.w)
 		db_writer_close(l.w);
+	db_ckpt_close(l.ck);
 	passive_free(pv);
 	capture_free(cap);
 	if (db) {
