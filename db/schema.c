@@ -152,4 +152,14 @@ static const char *const v1[] = {
 	NULL
 };
 
-const char *const *const db_migrations[] = { v1, NULL };
+/* v2: observations_mac and observations_last served no query (the audit, the
+ * report and `subnets` read observations by address through the UNIQUE
+ * index; prune's last_seen scan is rare) but doubled the cost of every
+ * observation write. */
+static const char *const v2[] = {
+	"DROP INDEX IF EXISTS observations_mac",
+	"DROP INDEX IF EXISTS observations_last",
+	NULL
+};
+
+const char *const *const db_migrations[] = { v1, v2, NULL };

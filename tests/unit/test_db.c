@@ -8,8 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "../../db/db.h"
+#include "../../db/db_int.h"
 #include "../../db/db_obs.h"
 
 static char tmpl[64];
@@ -52,6 +54,53 @@ static void migrate_fresh_and_reopen(void **state)
 	db_close(db);
 	assert_int_equal(db_open(*state, DB_READONLY, &db), IPD_OK);
 	db_close(db);
+}
+
+static int int_cb(void *arg, int n, char **v, char **names)
+{
+	(void)n;
+	(void)names;
+	*(int *)arg = atoi(v[0]);
+	return 0;
+}
+
+static int sql_int(const char *path, const char *sql)
+{
+	sqlite3 *h;
+	int v = -1;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, sql, int_cb, &v, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	return v;
+}
+
+/* A store written by schema v1 (observations_mac and observations_last) is
+ * upgraded in place: the two unused indexes go, the rows stay. */
+static void migrate_v1_to_latest(void **state)
+{
+	const char *path = *state;
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	for (const char *const *s = db_migrations[0]; *s; s++)
+		assert_int_equal(sqlite3_exec(h, *s, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+		"INSERT INTO observations (ip, ip_text, family, mac, method, first_seen, last_seen)"
+		" VALUES (x'00000000000000000000ffffc0000201', '192.0.2.1', 4,"
+		" '02:00:00:00:00:01', 'arp-passive', 1, 2);"
+		"PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	const char *idx = "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+			  " AND name IN ('observations_mac', 'observations_last')";
+	assert_int_equal(sql_int(path, idx), 2);
+
+	struct db *db;
+	assert_int_equal(db_open(path, 0, &db), IPD_OK);
+	assert_int_equal(db_schema_version(db), db_schema_latest());
+	assert_true(db_schema_latest() >= 2);
+	assert_true(db_integrity_ok(db));
+	db_close(db);
+	assert_int_equal(sql_int(path, idx), 0);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM observations WHERE ip_text = '192.0.2.1'"), 1);
 }
 
 static void refuses_missing_without_create(void **state)
@@ -150,6 +199,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrate_fresh_and_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_v1_to_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_missing_without_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(batched_upsert_merges, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_roundtrip, setup, teardown),
