@@ -15,6 +15,7 @@
 
 #include "../common/log.h"
 #include "../common/xmem.h"
+#include "readahead.h"
 
 /* "vlan" shifts the offsets of everything after it, so the tagged forms
  * nest: untagged, one tag, two tags (QinQ). */
@@ -201,6 +202,51 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* One offline source to its end (or until stopped). A read error is
+ * reported and what was read before it counts. */
+static enum ipd_status read_file(struct capture *c, struct source *s, int64_t deadline)
+{
+	const struct capture_limits *lim = c->lim;
+	struct readahead *ra = readahead_start(s->p);
+	if (!ra) {
+		/* No thread: read inline. */
+		for (;;) {
+			int r = pcap_dispatch(s->p, 4096, on_packet, (u_char *)c);
+			if (r == PCAP_ERROR_BREAK || c->stopped || r == 0)
+				return IPD_OK;
+			if (r == PCAP_ERROR) {
+				log_warnx("%s: %s", s->name, pcap_geterr(s->p));
+				return IPD_EIO;
+			}
+			if ((lim->stop && *lim->stop) || (deadline && now_ms() >= deadline)) {
+				c->stopped = true;
+				return IPD_OK;
+			}
+		}
+	}
+	struct ra_frame rf;
+	struct frame f = { .linktype = s->linktype, .iface = s->name };
+	uint64_t n = 0;
+	while (readahead_next(ra, &rf)) {
+		f.data = rf.data;
+		f.caplen = rf.caplen;
+		f.wirelen = rf.wirelen;
+		f.ts_us = rf.ts_us;
+		c->frames++;
+		if (c->cb(c->ctx, &f) != 0 || (lim->count && c->frames >= lim->count) ||
+		    (lim->stop && *lim->stop) ||
+		    (deadline && (++n & 4095) == 0 && now_ms() >= deadline)) {
+			c->stopped = true;
+			break;
+		}
+	}
+	char err[PCAP_ERRBUF_SIZE];
+	enum ipd_status st = readahead_finish(ra, err, sizeof err);
+	if (st != IPD_OK)
+		log_warnx("%s: %s", s->name, err);
+	return st;
+}
+
 enum ipd_status capture_run(struct capture *c, const struct capture_limits *lim, capture_cb cb,
 			    void *ctx)
 {
@@ -214,29 +260,14 @@ enum ipd_status capture_run(struct capture *c, const struct capture_limits *lim,
 	int64_t deadline = lim->duration_ms > 0 ? start + lim->duration_ms : 0;
 	enum ipd_status st = IPD_OK;
 
-	/* Files first, each to its end. */
+	/* Files first, each to its end, read ahead on a second thread. */
 	for (size_t i = 0; i < c->n && !c->stopped; i++) {
 		struct source *s = &c->src[i];
 		if (s->live)
 			continue;
 		c->cur = s;
-		for (;;) {
-			int r = pcap_dispatch(s->p, 4096, on_packet, (u_char *)c);
-			if (r == PCAP_ERROR_BREAK || c->stopped)
-				break;
-			if (r == PCAP_ERROR) {
-				/* A damaged file: report, count what was read, go on. */
-				log_warnx("%s: %s", s->name, pcap_geterr(s->p));
-				st = IPD_EIO;
-				break;
-			}
-			if (r == 0)
-				break; /* end of file */
-			if ((lim->stop && *lim->stop) || (deadline && now_ms() >= deadline)) {
-				c->stopped = true;
-				break;
-			}
-		}
+		if (read_file(c, s, deadline) != IPD_OK)
+			st = IPD_EIO;
 	}
 
 	/* Then every live source, polled together. */
