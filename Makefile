@@ -8,6 +8,7 @@
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PREFIX  ?= /usr/local
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= gcc
@@ -127,10 +128,10 @@ install: all
 	@if [ -d man ]; then for m in man/*.8; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man8/; done; \
 	  for m in man/*.5; do [ -f "$$m" ] && install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man5/; done; true; fi
 	@# The unit's ExecStart names /usr/local/bin: follow PREFIX.
-	@if [ -d scripts/systemd ]; then install -d $(DESTDIR)/lib/systemd/system && \
+	@if [ -d scripts/systemd ]; then install -d $(DESTDIR)$(UNITDIR) && \
 	  for u in scripts/systemd/*.service scripts/systemd/*.timer; do \
-	    sed 's|/usr/local/bin/ipdrift|$(PREFIX)/bin/ipdrift|g' $$u >$(DESTDIR)/lib/systemd/system/$$(basename $$u) && \
-	    chmod 0644 $(DESTDIR)/lib/systemd/system/$$(basename $$u) || exit 1; done; fi
+	    sed 's|/usr/local/bin/ipdrift|$(PREFIX)/bin/ipdrift|g' $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u) && \
+	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; done; fi
 	@if [ -f scripts/cron.example ]; then install -d $(DESTDIR)$(PREFIX)/share/doc/ipdrift && \
 	  install -m 0644 scripts/cron.example $(DESTDIR)$(PREFIX)/share/doc/ipdrift/cron.example; fi
 	@if [ -f scripts/ipdrift.conf.example ]; then install -d $(DESTDIR)/etc/ipdrift && \

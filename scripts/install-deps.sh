@@ -12,7 +12,7 @@ sqlite3 ieee-data
 bind9 bind9-dnsutils bind9-utils
 iproute2 iputils-ping iputils-arping ndisc6 procps psmisc
 libmaxmind-db-writer-perl mmdb-bin
-arp-scan nmap tcpdump arpwatch dnsperf bc
+arp-scan nmap tcpdump arpwatch dnsperf bc time
 dnsmasq-base isc-dhcp-client
 groff-base man-db systemd
 chromium

@@ -173,21 +173,21 @@ if [ "${1:-build}" = build ] && [ -f "$top/Makefile" ]; then
 	if make -s -C "$top" install DESTDIR="$dest" >"$tmp/install.log" 2>&1 &&
 	   [ -x "$dest/usr/local/bin/ipdrift" ] && [ -f "$dest/usr/local/share/man/man8/ipdrift.8" ] &&
 	   [ -f "$dest/usr/local/share/man/man5/ipdrift.conf.5" ] &&
-	   [ -f "$dest/lib/systemd/system/ipdrift.service" ] &&
-	   [ -f "$dest/lib/systemd/system/ipdrift.timer" ] &&
+	   [ -f "$dest/usr/local/lib/systemd/system/ipdrift.service" ] &&
+	   [ -f "$dest/usr/local/lib/systemd/system/ipdrift.timer" ] && [ ! -e "$dest/lib" ] &&
 	   [ -f "$dest/etc/ipdrift/ipdrift.conf.example" ]; then
-		ok "make install DESTDIR= installs binary, man pages, units, example config"
+		ok "make install DESTDIR= installs binary, man pages, units (under PREFIX), example config"
 	else
 		nok "make install DESTDIR="; sed 's/^/# /' "$tmp/install.log"; find "$dest" | sed 's/^/# /'
 	fi
 	dest=$tmp/dest-usr
 	if make -s -C "$top" install PREFIX=/usr DESTDIR="$dest" >"$tmp/install.log" 2>&1 &&
 	   grep -qx 'ExecStart=/usr/bin/ipdrift --config /etc/ipdrift/ipdrift.conf run --quiet' \
-		"$dest/lib/systemd/system/ipdrift.service" && [ -x "$dest/usr/bin/ipdrift" ] &&
+		"$dest/usr/lib/systemd/system/ipdrift.service" && [ -x "$dest/usr/bin/ipdrift" ] &&
 	   [ -f "$dest/usr/share/doc/ipdrift/cron.example" ]; then
 		ok "make install PREFIX=/usr: the unit's ExecStart follows PREFIX"
 	else
-		nok "make install PREFIX=/usr"; grep ExecStart "$dest/lib/systemd/system/ipdrift.service" | sed 's/^/# /'
+		nok "make install PREFIX=/usr"; grep ExecStart "$dest/usr/lib/systemd/system/ipdrift.service" | sed 's/^/# /'
 	fi
 fi
 
