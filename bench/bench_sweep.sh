@@ -7,9 +7,12 @@
 # every tool runs. ICMP rate limits are off in sw-bh. Cases: N = 1,000 and
 # 10,000 in the /16, a /24 with 64 live hosts, and IPv6 (712 addresses,
 # ipdrift vs nmap -6 -sn on the same list). Wall time is the median of RUNS
-# runs (default 5) for the fast tools; arp-scan at its default bandwidth takes
-# ~260 s for a /16 and nmap ~45 s, so they run once (arp-scan default only in
-# the 1,000 case; SLOW=0 skips both).
+# runs (default 5) for the fast tools. arp-scan at its default bandwidth takes
+# ~260 s for a /16 and nmap ~45 s: they run SLOW_RUNS times (default 5, as
+# the issue asks: about 50 minutes for both /16 cases; SLOW_RUNS=1 for a
+# quick pass, SLOW=0 skips them). Each /16 case ends with the target's
+# verdict: ipdrift-fast finds 100% of the live hosts in at most 0.35x
+# arp-scan --bandwidth=100M's median time.
 # Usage: bench/bench_sweep.sh [BUILD]  (needs root, arp-scan, nmap)
 set -u
 P=${IPD_LAB:-sw}
@@ -17,6 +20,7 @@ S=""
 H=""
 RUNS=${RUNS:-5}
 SLOW=${SLOW:-1}
+SLOW_RUNS=${SLOW_RUNS:-5}
 BIN=$(cd "${1:-.}" 2>/dev/null && pwd)/ipdrift
 [ -x "$BIN" ] || BIN=$(pwd)/ipdrift
 TMP=$(mktemp -d /tmp/ipd-sweep-bench.XXXXXX)
@@ -124,12 +128,21 @@ report() { # CASE PRESENT; reads "name median found" lines on stdin
 		[ -n "$ref" ] && ratio=$(awk -v a="$med" -v b="$ref" 'BEGIN { printf "%.2fx", a / b }')
 		printf '%-10s %-26s %9.3f s  found %6s / %-6s  vs arp-scan 100M: %s\n' "$case" "$name" "$med" "$f" "$present" "$ratio"
 	done
+	[ "${VERDICT:-0}" = 1 ] || return 0
+	local ipd
+	ipd=$(echo "$lines" | awk '$1 == "ipdrift-fast" { print $2, $3 }')
+	set -- $ipd
+	if [ -n "$ref" ] && [ "${2:-0}" = "$present" ] && awk -v a="$1" -v b="$ref" 'BEGIN { exit !(a <= 0.35 * b) }'; then
+		echo "$case target (100% found, <= 0.35x arp-scan 100M): MET ($2/$present, $(awk -v a="$1" -v b="$ref" 'BEGIN { printf "%.2fx", a / b }'))"
+	else
+		echo "$case target (100% found, <= 0.35x arp-scan 100M): MISSED (${2:-?}/$present, ipdrift ${1:-?} s vs arp-scan ${ref:-?} s)"
+	fi
 }
 
 IPD="$BIN --db $TMP/bench.db -q sweep -i eth0 --fast"
 echo "# bench_sweep: $(nproc) cpus, kernel $(uname -r), $(arp-scan --version 2>&1 | head -1), $(nmap --version | head -1)"
 echo "# load average at start: $(cut -d' ' -f1-3 /proc/loadavg) (the tools of a case run interleaved, round by round)"
-echo "# time = median of $RUNS runs unless marked 1run; found = live addresses reported (worst run)"
+echo "# time = median of $RUNS runs (slow references: of the runs their name gives); found = live addresses reported (worst run)"
 
 for n in 1000 10000; do
 	live_v4 "$n"
@@ -141,10 +154,11 @@ for n in 1000 10000; do
 			ipdrift-fast-txring "$IPD --tx ring --no-ipv6 198.18.0.0/16" \
 			arp-scan-100M "arp-scan -I eth0 -x --bandwidth=100M 198.18.0.0/16"
 		if [ "$SLOW" = 1 ]; then
-			race 1 "$TMP/live" nmap-PR-T4-min3000-1run "nmap -sn -PR -T4 --min-rate 3000 -n 198.18.0.0/16"
-			[ "$n" = 1000 ] && race 1 "$TMP/live" arp-scan-default-1run "arp-scan -I eth0 -x 198.18.0.0/16"
+			race "$SLOW_RUNS" "$TMP/live" \
+				"nmap-PR-T4-min3000-${SLOW_RUNS}run" "nmap -sn -PR -T4 --min-rate 3000 -n 198.18.0.0/16" \
+				"arp-scan-default-${SLOW_RUNS}run" "arp-scan -I eth0 -x 198.18.0.0/16"
 		fi
-	} | report "/16:$n" "$present"
+	} | VERDICT=1 report "/16:$n" "$present"
 	cat "$TMP/ipdlast.ipdrift-fast"
 done
 
