@@ -129,6 +129,16 @@ if grep -q '192\.0\.2\.77' "$TMP/out/report.html" && ! grep -qiE '(src|href)="?(
 else
 	nok "report.html content"
 fi
+# The demo report in a real browser (headless Chromium, network-less namespace).
+if [ -x /usr/bin/chromium ]; then
+	if tests/report/browser.sh build "$TMP/out/report.html" >"$TMP/browser.tap" 2>&1; then
+		ok "demo report.html in Chromium: renders, script runs, no console message, screenshot not blank"
+	else
+		nok "demo report.html in Chromium"; grep -E '^not ok|^#' "$TMP/browser.tap" | sed 's/^/# /'
+	fi
+else
+	skip "chromium not installed"
+fi
 
 # Planted causes the wire and the record reveal (no DNS needed).
 wire="rogue-host ip-conflict mac-mismatch unmanaged-subnet rogue-dhcp-server rogue-router random-mac unknown-vendor static-in-pool"

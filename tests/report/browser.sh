@@ -8,6 +8,11 @@
 # Controls prove the checks can fail: a copy of the page with raw injected
 # markup must be blocked by the CSP (and say so on the console), and the
 # listener must log a request made on purpose. TAP output. Needs root.
+#
+# browser.sh BUILD PAGE: the same browser checks on one given report (the
+# demo network's, from tests/lab/test_run_demo.sh): renders, its script runs
+# under the CSP, no console message, screenshot not blank (in a namespace
+# with only lo, so nothing can leave).
 set -u
 cd "$(dirname "$0")/../.."
 BUILD=${1:-build}
@@ -24,6 +29,31 @@ trap cleanup EXIT
 n=0 fail=0
 ok() { n=$((n + 1)); echo "ok $n - $*"; }
 nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+
+if [ -n "${2:-}" ]; then
+	cp "$2" "$T/page.html" || { nok "read $2"; echo "1..$n"; exit 1; }
+	cat >"$T/page.sh" <<'INNER'
+T=$1 CHROMIUM=$2
+ip link set lo up
+flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --disable-extensions --no-default-browser-check --enable-logging=stderr --v=0"
+# shellcheck disable=SC2086
+timeout 90 "$CHROMIUM" $flags --user-data-dir="$T/ud1" --dump-dom "file://$T/page.html" >"$T/page.out" 2>"$T/page.log"
+echo $? >"$T/page.rc"
+# shellcheck disable=SC2086
+timeout 90 "$CHROMIUM" $flags --user-data-dir="$T/ud2" --window-size=1280,1600 --screenshot="$T/page.png" "file://$T/page.html" >/dev/null 2>"$T/shot.log"
+exit 0
+INNER
+	unshare -n bash "$T/page.sh" "$T" "$CHROMIUM"
+	[ "$(cat "$T/page.rc")" = 0 ] && ok "$(basename "$2"): chromium --dump-dom exit 0" || nok "$(basename "$2"): chromium exit $(cat "$T/page.rc")"
+	grep -q 'data-js="ok"' "$T/page.out" && ok "$(basename "$2"): inline script ran under the CSP" || nok "$(basename "$2"): inline script did not run"
+	grep -E 'CONSOLE|Uncaught|Refused to|violates' "$T/page.log" "$T/shot.log" | sed 's/^/# /'
+	! grep -qE 'CONSOLE|Uncaught|Refused to|violates' "$T/page.log" "$T/shot.log" && ok "$(basename "$2"): no console message" || nok "$(basename "$2"): console messages"
+	[ -s "$T/page.png" ] && python3 "$SRC/pngcheck.py" "$T/page.png" 50 | sed 's/^/# /' && [ "${PIPESTATUS[0]}" = 0 ] \
+		&& ok "$(basename "$2"): screenshot is not blank" || nok "$(basename "$2"): screenshot is blank"
+	echo "1..$n"
+	[ "$fail" -eq 0 ]
+	exit
+fi
 
 "$BIN" --db "$T/r.db" init >/dev/null && sqlite3 "$T/r.db" <"$SRC/fixture.sql" &&
 	"$BIN" --db "$T/r.db" report --format html -o "$T/report.html" &&
