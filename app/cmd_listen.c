@@ -544,6 +544,9 @@ const struct command cmd_listen = {
 		 "Records observations (arp-passive, nd-passive, dhcp) and arpwatch-style events:\n"
 		 "new station, changed ethernet address, flip flop, reused old ethernet address,\n"
 		 "bogon, ethernet mismatch, dad conflict, dhcp server, router advertisement,\n"
-		 "dhcp hostname. SIGINT/SIGTERM flush and stop. Counters go to stderr (not with -q).\n",
+		 "dhcp hostname, dhcp client (a client without hostname: its fingerprint).\n"
+		 "DHCP client events carry client_id (option 61, colon hex), vendor_class (60)\n"
+		 "and prl (55, e.g. \"1,3,6,15\") when the packet has them.\n"
+		 "SIGINT/SIGTERM flush and stop. Counters go to stderr (not with -q).\n",
 	.run = run,
 };

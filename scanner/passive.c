@@ -4,8 +4,8 @@
  * different MAC is a "changed ethernet address"; going back to the previous
  * MAC within PASSIVE_FLIPFLOP_S is a "flip flop", later (or to an older MAC)
  * a "reused old ethernet address". Events about servers, routers, hostnames,
- * mismatches and bogons are raised once per run per subject, so a chatty
- * host does not flood the store.
+ * DHCP client fingerprints, mismatches and bogons are raised once per run
+ * per subject, so a chatty host does not flood the store.
  */
 #include "passive.h"
 
@@ -186,26 +186,51 @@ static int iface_index(struct passive *p, const char *name)
 }
 
 /* 128-bit digest of a dedupe subject, stored as a host-table key. */
+struct digest {
+	uint64_t h1, h2;
+};
+
+static struct digest dig_init(int tag)
+{
+	struct digest d = { 0xcbf29ce484222325ULL ^ (uint64_t)tag, 0x84222325cbf29ce4ULL + (uint64_t)tag };
+	return d;
+}
+
+static void dig_add(struct digest *d, const void *a, size_t alen)
+{
+	const uint8_t *s = a;
+	for (size_t i = 0; i < alen; i++) {
+		d->h1 = (d->h1 ^ s[i]) * 0x100000001b3ULL;
+		d->h2 = (d->h2 ^ s[i]) * 0x100000001b3ULL + 7;
+	}
+	d->h1 ^= 0xff;
+}
+
+/* A field that may be absent: absent, empty and "ab"+"c" vs "a"+"bc" all
+ * differ. */
+static void dig_field(struct digest *d, const void *a, size_t alen)
+{
+	d->h1 = (d->h1 ^ (a ? alen + 1 : 0)) * 0x100000001b3ULL;
+	if (a)
+		dig_add(d, a, alen);
+}
+
+static bool dig_first(struct passive *p, struct digest *d, int vlan)
+{
+	d->h1 ^= (uint64_t)(uint32_t)vlan * 0x9e3779b97f4a7c15ULL;
+	d->h2 ^= d->h1 >> 29;
+	d->h2 *= 0xbf58476d1ce4e5b9ULL;
+	d->h2 ^= d->h2 >> 31;
+	return keyset_add(&p->seen, d->h1, d->h2);
+}
+
 static bool first_time(struct passive *p, int tag, const void *a, size_t alen, const void *b,
 		       size_t blen, int vlan)
 {
-	uint64_t h1 = 0xcbf29ce484222325ULL ^ (uint64_t)tag, h2 = 0x84222325cbf29ce4ULL + (uint64_t)tag;
-	const uint8_t *s = a;
-	for (size_t i = 0; i < alen; i++) {
-		h1 = (h1 ^ s[i]) * 0x100000001b3ULL;
-		h2 = (h2 ^ s[i]) * 0x100000001b3ULL + 7;
-	}
-	h1 ^= 0xff;
-	s = b;
-	for (size_t i = 0; i < blen; i++) {
-		h1 = (h1 ^ s[i]) * 0x100000001b3ULL;
-		h2 = (h2 ^ s[i]) * 0x100000001b3ULL + 7;
-	}
-	h1 ^= (uint64_t)(uint32_t)vlan * 0x9e3779b97f4a7c15ULL;
-	h2 ^= h1 >> 29;
-	h2 *= 0xbf58476d1ce4e5b9ULL;
-	h2 ^= h2 >> 31;
-	return keyset_add(&p->seen, h1, h2);
+	struct digest d = dig_init(tag);
+	dig_add(&d, a, alen);
+	dig_add(&d, b, blen);
+	return dig_first(p, &d, vlan);
 }
 
 /* --- detail JSON --- */
@@ -257,6 +282,40 @@ static void j_ips(struct sbuf *b, const char *k, const struct ipd_ip *ips, int n
 		esc_json_str(ESC_BUF(b), ipd_ip_fmt(&ips[i], s, sizeof s));
 	}
 	sbuf_addc(b, ']');
+}
+/* Bytes as lowercase hex; sep 0 = none, else between bytes ("01:02:0a",
+ * the form the leases table stores client ids in). */
+static void j_hex(struct sbuf *b, const char *k, const uint8_t *v, size_t n, char sep)
+{
+	static const char hx[] = "0123456789abcdef";
+	j_key(b, k);
+	sbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		char t[3] = { sep, hx[v[i] >> 4], hx[v[i] & 15] };
+		if (i && sep)
+			sbuf_add(b, t, 3);
+		else
+			sbuf_add(b, t + 1, 2);
+	}
+	sbuf_addc(b, '"');
+}
+/* Bytes as decimals joined by commas: "1,3,6,15" (option 55 in the form
+ * fingerbank-style DHCP fingerprint databases key on). */
+static void j_declist(struct sbuf *b, const char *k, const uint8_t *v, size_t n)
+{
+	j_key(b, k);
+	sbuf_addc(b, '"');
+	for (size_t i = 0; i < n; i++) {
+		char d[4], *q = d + sizeof d;
+		unsigned u = v[i];
+		do
+			*--q = (char)('0' + u % 10);
+		while (u /= 10);
+		if (i)
+			sbuf_addc(b, ',');
+		sbuf_add(b, q, (size_t)(d + sizeof d - q));
+	}
+	sbuf_addc(b, '"');
 }
 static void j_begin(struct sbuf *b)
 {
@@ -468,13 +527,37 @@ static const char *msg_name(uint8_t t)
 		       : "unknown";
 }
 
+/* The fingerprinting options of a client message, each only when the
+ * packet carried it: client_id (61, colon hex, type byte first),
+ * vendor_class (60, attacker-controlled text: JSON-escaped, invalid UTF-8
+ * shown as U+FFFD, so the exact bytes follow as vendor_class_hex then),
+ * prl (55, decimal codes in request order). */
+static void j_fingerprint(struct sbuf *b, const struct obs *o)
+{
+	if (o->client_id)
+		j_hex(b, "client_id", o->client_id, o->client_id_len, ':');
+	if (o->vendor_class) {
+		j_key(b, "vendor_class");
+		esc_json_strn(ESC_BUF(b), (const char *)o->vendor_class, o->vendor_class_len);
+		if (esc_classify((const char *)o->vendor_class, o->vendor_class_len) &
+		    ESC_F_INVALID_UTF8)
+			j_hex(b, "vendor_class_hex", o->vendor_class, o->vendor_class_len, 0);
+	}
+	if (o->prl)
+		j_declist(b, "prl", o->prl, o->prl_len);
+}
+
 static void dhcp(struct passive *p, const struct obs *o)
 {
 	struct sbuf *b = &p->detail;
 	if (o->kind == OBS_DHCP_CLIENT) {
 		if (o->has_ip && o->has_mac)
 			record(p, o, M_DHCP, &o->ip, &o->mac);
-		if (o->hostname && o->has_chaddr &&
+		if (!o->has_chaddr)
+			return;
+		const struct ipd_ip *ip = o->has_ip ? &o->ip
+					  : o->has_requested ? &o->dhcp_requested : NULL;
+		if (o->hostname &&
 		    first_time(p, 4, o->dhcp_chaddr.b, 6, o->hostname, o->hostname_len, o->vlan)) {
 			unsigned fl = hostname_check((const char *)o->hostname, o->hostname_len);
 			char fs[HOSTNAME_FLAGS_STRLEN];
@@ -488,10 +571,25 @@ static void dhcp(struct passive *p, const struct obs *o)
 			j_str(b, "flags", hostname_flags_str(fl, fs, sizeof fs));
 			j_int(b, "length", (long long)o->hostname_len);
 			j_str(b, "msgtype", msg_name(o->dhcp_msgtype));
-			const struct ipd_ip *ip = o->has_ip ? &o->ip
-						  : o->has_requested ? &o->dhcp_requested : NULL;
+			j_fingerprint(b, o);
 			event(p, o, "dhcp hostname", ip, &o->dhcp_chaddr, NULL, j_end(b), o->hostname,
 			      o->hostname_len);
+			return;
+		}
+		/* No hostname, but a fingerprint: once per run per client and
+		 * fingerprint (a MAC that changes its vendor class shows again). */
+		if (!o->hostname && (o->client_id || o->vendor_class || o->prl)) {
+			struct digest d = dig_init(6);
+			dig_add(&d, o->dhcp_chaddr.b, 6);
+			dig_field(&d, o->client_id, o->client_id_len);
+			dig_field(&d, o->vendor_class, o->vendor_class_len);
+			dig_field(&d, o->prl, o->prl_len);
+			if (!dig_first(p, &d, o->vlan))
+				return;
+			j_begin(b);
+			j_str(b, "msgtype", msg_name(o->dhcp_msgtype));
+			j_fingerprint(b, o);
+			event(p, o, "dhcp client", ip, &o->dhcp_chaddr, NULL, j_end(b), NULL, 0);
 		}
 		return;
 	}

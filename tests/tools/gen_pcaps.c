@@ -598,5 +598,54 @@ int main(int argc, char **argv)
 		put(&f);
 	}
 	end();
+
+	/* DHCP fingerprints (55 / 60 / 61) reach the events. The vendor class
+	 * is attacker-controlled: quote, backslash, ESC sequence, a C0 control,
+	 * invalid UTF-8 (0xff, a lead byte cut short), U+202E and "</". */
+	begin("dhcp_fingerprint", DLT_EN10MB);
+	{
+		static const uint8_t fp[] = {
+			53, 1, 1,
+			61, 7, 1, 0x02, 0, 0, 0, 0, 0x03,
+			55, 6, 1, 3, 6, 15, 119, 252,
+			60, 27, 'u', 'd', 'h', 'c', 'p', '"', '\\', 0x1b, '[', '3', '1', 'm', 0x01,
+			0xff, 0xc3, '(', 0xe2, 0x80, 0xae, '<', '/', 's', 'c', 'r', 'i', 'p', 't',
+			255,
+		};
+		static const uint8_t named[] = {
+			53, 1, 3, 50, 4, 192, 0, 2, 60, 12, 5, 'p', 'h', 'o', 'n', 'e',
+			61, 7, 1, 0x02, 0, 0, 0, 0, 0x03,
+			55, 6, 1, 3, 6, 15, 119, 252,
+			60, 4, 'M', 'S', 'F', 'T',
+			255,
+		};
+		static const uint8_t vc_only[] = { 53, 1, 1, 60, 15, 'a', 'n', 'd', 'r', 'o', 'i', 'd',
+						   '-', 'd', 'h', 'c', 'p', '-', '1', '3', 255 };
+		static const uint8_t vc_prl[] = { 53, 1, 1, 60, 15, 'a', 'n', 'd', 'r', 'o', 'i', 'd',
+						  '-', 'd', 'h', 'c', 'p', '-', '1', '3',
+						  55, 3, 1, 3, 6, 255 };
+		static const uint8_t bare[] = { 53, 1, 1, 255 };
+		/* no hostname: a "dhcp client" event, then the same again: none */
+		dhcp(&f, M3, 1, "0.0.0.0", "255.255.255.255", "0.0.0.0", "0.0.0.0", M3, fp, sizeof fp);
+		put(&f);
+		put(&f);
+		/* with a hostname: the fingerprint rides on "dhcp hostname" */
+		dhcp(&f, M3, 1, "0.0.0.0", "255.255.255.255", "0.0.0.0", "0.0.0.0", M3, named,
+		     sizeof named);
+		put(&f);
+		/* vendor class only: the other keys are absent */
+		dhcp(&f, M1, 1, "0.0.0.0", "255.255.255.255", "0.0.0.0", "0.0.0.0", M1, vc_only,
+		     sizeof vc_only);
+		put(&f);
+		/* the same client with a changed fingerprint: a new event */
+		dhcp(&f, M1, 1, "0.0.0.0", "255.255.255.255", "0.0.0.0", "0.0.0.0", M1, vc_prl,
+		     sizeof vc_prl);
+		put(&f);
+		/* neither hostname nor fingerprint: no event */
+		dhcp(&f, M2, 1, "0.0.0.0", "255.255.255.255", "0.0.0.0", "0.0.0.0", M2, bare,
+		     sizeof bare);
+		put(&f);
+	}
+	end();
 	return 0;
 }

@@ -185,12 +185,76 @@ static void bogon_dad_mismatch(void **state)
 	passive_free(p);
 }
 
+/* The detail of the last event, kept whole (longest fingerprint: 255-byte
+ * client id and 255-entry request list). */
+static char last_detail[4096];
+static enum ipd_status keep_detail(void *ctx, const struct db_event *e)
+{
+	snprintf(last_detail, sizeof last_detail, "%s", e->detail_json);
+	return on_event(ctx, e);
+}
+
+static void dhcp_fingerprint_limits(void **state)
+{
+	(void)state;
+	struct rec r;
+	memset(&r, 0, sizeof r);
+	struct passive_opts po = { .out = { &r, on_obs, keep_detail } };
+	struct passive *p = passive_new(&po);
+	static uint8_t cid[255], prl[255];
+	memset(cid, 0xab, sizeof cid);
+	memset(prl, 255, sizeof prl);
+	struct obs o;
+	memset(&o, 0, sizeof o);
+	o.kind = OBS_DHCP_CLIENT;
+	o.ts_us = (int64_t)T0 * 1000000;
+	o.iface = "eth0";
+	o.dhcp_msgtype = 1;
+	o.has_chaddr = true;
+	o.dhcp_chaddr.b[0] = 2;
+	o.dhcp_chaddr.b[5] = 5;
+	o.client_id = cid;
+	o.client_id_len = sizeof cid;
+	o.prl = prl;
+	o.prl_len = sizeof prl;
+	passive_put(p, &o);
+	assert_int_equal(r.nev, 1);
+	assert_string_equal(r.ev[0], "dhcp client - 05 -");
+	/* {"msgtype":"discover","client_id":"ab:...:ab","prl":"255,...,255"} */
+	size_t want = strlen("{\"msgtype\":\"discover\",\"client_id\":\"\",\"prl\":\"\"}") +
+		      255 * 3 - 1 + 255 * 4 - 1;
+	assert_int_equal(strlen(last_detail), want);
+	assert_non_null(strstr(last_detail, "\"client_id\":\"ab:ab:"));
+	assert_non_null(strstr(last_detail, ",255,255\"}"));
+	passive_put(p, &o);                      /* same fingerprint: once */
+	assert_int_equal(r.nev, 1);
+	/* Present but empty options are shown empty, not dropped; a vendor
+	 * class with valid UTF-8 needs no hex copy. */
+	o.client_id = NULL;
+	o.prl_len = 0;
+	o.vendor_class = (const uint8_t *)"a\0b";
+	o.vendor_class_len = 3;
+	passive_put(p, &o);
+	assert_int_equal(r.nev, 2);
+	assert_string_equal(last_detail,
+			    "{\"msgtype\":\"discover\",\"vendor_class\":\"a\\u0000b\",\"prl\":\"\"}");
+	/* The same bytes split differently between the options: another
+	 * fingerprint. */
+	o.vendor_class_len = 2;
+	o.prl = (const uint8_t *)"b";
+	o.prl_len = 1;
+	passive_put(p, &o);
+	assert_int_equal(r.nev, 3);
+	passive_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(station_rules),
 		cmocka_unit_test(preload_and_flush_deltas),
 		cmocka_unit_test(bogon_dad_mismatch),
+		cmocka_unit_test(dhcp_fingerprint_limits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
