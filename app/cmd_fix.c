@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../common/addr.h"
+#include "../common/escape.h"
 #include "../common/hostname.h"
 #include "../common/log.h"
 #include "../db/db.h"
@@ -162,7 +163,10 @@ static int run(struct app *app, int argc, char **argv)
 		int port = 0;
 		if (!server_s && db_rpt_dns_server(db, from_db, sizeof from_db)) {
 			server_s = from_db;
-			log_info("no --server: using %s, where the lookups went", from_db);
+			/* from the store: checked by parse_server() only below */
+			char *e = esc_term_dup(from_db);
+			log_info("no --server: using %s, where the lookups went", e);
+			free(e);
 		}
 		if (!server_s) {
 			log_warnx("--server is needed: no DNS lookups recorded to take it from");

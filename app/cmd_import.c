@@ -280,7 +280,9 @@ static void *produce(void *arg)
 		} else {
 			in = fopen(pr->files[i], "rb");
 			if (!in) {
-				log_warn("import: %s", pr->files[i]);
+				char *e = esc_term_dup(pr->files[i]);
+				log_warn("import: %s", e);
+				free(e);
 				pr->rc = EX_NOINPUT;
 				break;
 			}
@@ -289,9 +291,11 @@ static void *produce(void *arg)
 			bool failed;
 			FILE *cz = zone_compile(pr->origin ? pr->origin : ".", pr->path, &failed);
 			if (!cz) {
-				log_warnx("%s: %s", pr->path,
+				char *e = esc_term_dup(pr->path);
+				log_warnx("%s: %s", e,
 					  failed ? "rejected by named-compilezone (see above)"
 						 : "$GENERATE needs named-compilezone (bind9-utils)");
+				free(e);
 				pr->fatal_input = true;
 				c.bad_rows++;
 			} else {
@@ -307,7 +311,9 @@ static void *produce(void *arg)
 		if (s == IPD_EINVAL)
 			pr->fatal_input = true;
 		if (s == IPD_EIO) {
-			log_warn("import: reading %s", pr->files[i]);
+			char *e = esc_term_dup(pr->files[i]);
+			log_warn("import: reading %s", e);
+			free(e);
 			pr->rc = EX_IOERR;
 		}
 		pr->rows += c.rows;
@@ -673,13 +679,20 @@ static int run(struct app *app, int argc, char **argv)
 	for (size_t i = 0; kinds[i]; i++)
 		kind_ok |= strcmp(kinds[i], kind) == 0;
 	if (!kind_ok) {
+		char *e = esc_term_dup(kind);
 		log_warnx("import: unknown kind \"%s\" (subnets ranges allocations leases zone allowlist)",
-			  kind);
+			  e);
+		free(e);
 		return EX_USAGE;
 	}
+	/* Paths and source names end up in the store and in every message
+	 * below: escaped for the terminal (a file name can hold ESC, newlines
+	 * and bidi controls). */
+	char *epath = esc_term_dup(path);
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		log_warn("import: %s", path);
+		log_warn("import: %s", epath);
+		free(epath);
 		return EX_NOINPUT;
 	}
 
@@ -688,8 +701,11 @@ static int run(struct app *app, int argc, char **argv)
 	if (format) {
 		fmt = imp_format_find(format);
 		if (!fmt || strcmp(fmt->kind, kind) != 0) {
+			char *e = esc_term_dup(format);
 			log_warnx("import: format \"%s\" does not read %s (see ipdrift import --help)",
-				  format, kind);
+				  e, kind);
+			free(e);
+			free(epath);
 			fclose(f);
 			return EX_USAGE;
 		}
@@ -699,7 +715,9 @@ static int run(struct app *app, int argc, char **argv)
 		rewind(f);
 		fmt = imp_format_detect(kind, head, hn);
 		if (!fmt) {
-			log_warnx("%s:1: cannot tell the format of this %s file; give --format", path, kind);
+			log_warnx("%s:1: cannot tell the format of this %s file; give --format", epath,
+				  kind);
+			free(epath);
 			fclose(f);
 			return EX_DATAERR;
 		}
@@ -732,12 +750,13 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	const char *fmt_name = compile ? "zone+named-compilezone" : axfr ? "zone+axfr" : fmt->name;
 	const char *display = axfr_label ? axfr_label : path;
+	char *edisp = esc_term_dup(display), *ename = esc_term_dup(source ? source : display);
 	char digest[80];
 	int rc = 0;
 	struct db *db = NULL;
 	int64_t run_id = -1;
 	if (!digest_files(files, nfiles, fmt_name, origin, digest, sizeof digest)) {
-		log_warn("import: %s", path);
+		log_warn("import: %s", epath);
 		rc = EX_NOINPUT;
 		goto out;
 	}
@@ -767,8 +786,8 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (unchanged) {
 		if (!quiet)
-			printf("%s: %s unchanged (%s, %" PRId64 " rows, source \"%s\")\n", kind, display,
-			       fmt_name, prev_rows, src.name);
+			printf("%s: %s unchanged (%s, %" PRId64 " rows, source \"%s\")\n", kind, edisp,
+			       fmt_name, prev_rows, ename);
 		goto finish;
 	}
 
@@ -817,7 +836,7 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (fatal_input || (total_bad && !keep_going)) {
 		db_inv_abort(ir.inv);
-		log_warnx("import: %s: %lu bad line%s, nothing imported%s", display, total_bad,
+		log_warnx("import: %s: %lu bad line%s, nothing imported%s", edisp, total_bad,
 			  total_bad == 1 ? "" : "s",
 			  fatal_input || keep_going ? "" : " (--keep-going imports the good rows)");
 		rc = EX_DATAERR;
@@ -834,7 +853,7 @@ static int run(struct app *app, int argc, char **argv)
 	}
 	if (!quiet) {
 		printf("%s: imported %" PRId64 " rows from %s (format %s, source \"%s\"; before: %" PRId64
-		       " rows)", kind, rows, display, fmt_name, src.name, prev_rows);
+		       " rows)", kind, rows, edisp, fmt_name, ename, prev_rows);
 		if (total_bad)
 			printf("; %lu bad lines skipped", total_bad);
 		if (other)
@@ -856,6 +875,9 @@ finish:
 		db_run_finish(db, run_id, &rs);
 	}
 out:
+	free(epath);
+	free(edisp);
+	free(ename);
 	if (axfr_tmp[0])
 		unlink(axfr_tmp);
 	free(axfr_label);

@@ -285,15 +285,19 @@ static void settle(struct runctx *r, struct result *x, int rc, long t0)
 	} else if (rc == EX_UNAVAILABLE) {
 		/* Not built in this version: reported, not fatal. */
 		x->status = "not-implemented";
-		log_info("%s %s: not implemented in this version, skipped", stage_names[x->stage],
-			 x->what);
+		char *e = esc_term_dup(x->what);
+		log_info("%s %s: not implemented in this version, skipped", stage_names[x->stage], e);
+		free(e);
 	} else if (rc == 1 && x->stage == ST_AUDIT) {
 		x->status = "findings";
 		r->fail_hit = true;
 	} else {
 		x->status = got_signal ? "interrupted" : "failed";
-		if (!got_signal)
-			log_warnx("%s %s failed with exit status %d", stage_names[x->stage], x->what, rc);
+		if (!got_signal) {
+			char *e = esc_term_dup(x->what);
+			log_warnx("%s %s failed with exit status %d", stage_names[x->stage], e, rc);
+			free(e);
+		}
 		if (!r->first_error)
 			r->first_error = rc > 125 ? EX_SOFTWARE : rc;
 	}
@@ -386,8 +390,10 @@ static void stage(struct runctx *r, enum stage s, const char *what, const struct
 	int rc = reap(pid, deadline, &late);
 	children[0] = 0;
 	if (late) {
-		log_warnx("%s %s: still running after %d s (timeout): stopped", stage_names[s],
-			  x->what, r->cfg->stage_timeout);
+		char *e = esc_term_dup(x->what);
+		log_warnx("%s %s: still running after %d s (timeout): stopped", stage_names[s], e,
+			  r->cfg->stage_timeout);
+		free(e);
 		if (rc == 0 || rc == EX_UNAVAILABLE || rc == 1)
 			rc = EX_TEMPFAIL; /* what it wrote is partial */
 	}

@@ -1,7 +1,9 @@
 /* ipdrift status: what the store holds, its sources and recent runs. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include <time.h>
 
+#include "../common/escape.h"
 #include "../common/log.h"
 #include "../db/db.h"
 #include "app.h"
@@ -17,13 +19,20 @@ static const char *fmt_time(int64_t t, char *buf, size_t len)
 	return buf;
 }
 
+/* Every string below comes from the store: a source is named after a file
+ * path or --source, and a store can be shared or copied in. Escaped for the
+ * terminal (ESC sequences, newlines, bidi controls shown, not obeyed). */
 static int print_source(void *arg, const struct db_source_info *s)
 {
 	char tb[32];
 	(void)arg;
-	printf("  %-24s %-12s %-14s %8" PRId64 " rows  %s%s\n", s->name, s->kind,
-	       s->format ? s->format : "-", s->rows, fmt_time(s->imported, tb, sizeof tb),
-	       s->bad_rows ? "  (with skipped rows)" : "");
+	char *name = esc_term_dup(s->name), *kind = esc_term_dup(s->kind);
+	char *format = esc_term_dup(s->format); /* NULL: "-" */
+	printf("  %-24s %-12s %-14s %8" PRId64 " rows  %s%s\n", name, kind, format, s->rows,
+	       fmt_time(s->imported, tb, sizeof tb), s->bad_rows ? "  (with skipped rows)" : "");
+	free(name);
+	free(kind);
+	free(format);
 	return 0;
 }
 
@@ -31,8 +40,11 @@ static int print_run(void *arg, const struct db_run_info *r)
 {
 	char tb[32];
 	(void)arg;
-	printf("  #%-6" PRId64 " %-8s %-11s %s", r->id, r->kind, r->status,
+	char *kind = esc_term_dup(r->kind), *status = esc_term_dup(r->status);
+	printf("  #%-6" PRId64 " %-8s %-11s %s", r->id, kind, status,
 	       fmt_time(r->started, tb, sizeof tb));
+	free(kind);
+	free(status);
 	if (r->finished)
 		printf("  %" PRId64 " ms", r->duration_ms);
 	if (r->sent || r->received)
@@ -51,7 +63,9 @@ static int run(struct app *app, int argc, char **argv)
 		return rc;
 	struct db_counts c;
 	db_counts(db, &c);
-	printf("database %s (schema %d)\n", db_path(db), db_schema_version(db));
+	char *path = esc_term_dup(db_path(db));
+	printf("database %s (schema %d)\n", path, db_schema_version(db));
+	free(path);
 	printf("record:  %" PRId64 " subnets, %" PRId64 " ranges, %" PRId64 " allocations, %" PRId64
 	       " leases, %" PRId64 " zone records\n",
 	       c.subnets, c.ranges, c.allocations, c.leases, c.dns_records);

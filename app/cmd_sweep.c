@@ -178,7 +178,11 @@ static bool add_target(struct sweep_targets *t, const char *spec, bool no4, bool
 				continue;
 			/* no @FILE inside a file: a file naming itself would never end */
 			if (*s == '@' || !add_target(t, s, no4, no6)) {
-				log_warnx("%s:%d: bad target \"%s\"", spec + 1, ln, s);
+				/* the file's text, whatever it holds */
+				char *ef = esc_term_dup(spec + 1), *es = esc_term_dup(s);
+				log_warnx("%s:%d: bad target \"%s\"", ef, ln, es);
+				free(ef);
+				free(es);
 				ok = false;
 			}
 		}
