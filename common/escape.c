@@ -197,7 +197,7 @@ void esc_json(const struct esc_out *o, const char *s, size_t n)
 		if (c >= 0x80) {
 			unsigned cp;
 			size_t k = esc_utf8_decode(p + i, n - i, &cp);
-			if (k && cp != 0x2028 && cp != 0x2029) {
+			if (k && cp != 0x2028 && cp != 0x2029 && !is_bidi(cp)) {
 				i += k;
 				continue;
 			}

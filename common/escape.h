@@ -10,7 +10,9 @@
  *
  *   JSON  (RFC 8259): '"', '\\' and U+0000..U+001F escaped (short forms for
  *         \b \f \n \r \t, \u00XX otherwise); U+2028/U+2029 as \u2028/\u2029
- *         and "</" as "<\/" so the text is also safe inside an HTML
+ *         and bidi controls (as for HTML below) as \uXXXX, so a terminal or
+ *         editor showing the JSON cannot reorder it (a decoder gets the same
+ *         string back); "</" as "<\/" so the text is also safe inside an HTML
  *         <script type="application/json"> block. Invalid UTF-8 (bad lead
  *         byte, truncated sequence, overlong form, surrogate, > U+10FFFF)
  *         becomes U+FFFD, one per offending byte: the output is always valid

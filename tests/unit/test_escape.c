@@ -74,8 +74,10 @@ static void json_basic(void **state)
 	      "<\\/script><script>alert(1)<\\/script>");
 	CHECK(esc_json, "caf\xc3\xa9", "caf\xc3\xa9");
 	CHECK(esc_json, "a\xe2\x80\xa8z", "a\\u2028z");
-	/* bidi control kept (data fidelity), it is valid JSON */
-	CHECK(esc_json, "\xe2\x80\xaegnp.exe", "\xe2\x80\xaegnp.exe");
+	/* bidi controls as \u escapes: the decoded string is the same (no data
+	 * lost), but a terminal or editor showing the JSON cannot reorder it */
+	CHECK(esc_json, "\xe2\x80\xaegnp.exe", "\\u202egnp.exe");
+	CHECK(esc_json, "a\xe2\x81\xa6" "b\xe2\x80\x8f", "a\\u2066b\\u200f");
 }
 
 static void json_invalid_utf8(void **state)
