@@ -9,6 +9,7 @@
 
 PREFIX  ?= /usr/local
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 DESTDIR ?=
 BUILD   ?= build
 CC      ?= gcc
@@ -132,6 +133,11 @@ install: all
 	  for u in scripts/systemd/*.service scripts/systemd/*.timer; do \
 	    sed 's|/usr/local/bin/ipdrift|$(PREFIX)/bin/ipdrift|g' $$u >$(DESTDIR)$(UNITDIR)/$$(basename $$u) && \
 	    chmod 0644 $(DESTDIR)$(UNITDIR)/$$(basename $$u) || exit 1; done; fi
+	@# The service's user, through sysusers.d (created now when installing for real).
+	@if [ -f scripts/systemd/ipdrift.sysusers ]; then install -d $(DESTDIR)$(SYSUSERSDIR) && \
+	  install -m 0644 scripts/systemd/ipdrift.sysusers $(DESTDIR)$(SYSUSERSDIR)/ipdrift.conf && \
+	  if [ "$$(id -u)" = 0 ] && [ -z "$(DESTDIR)" ] && command -v systemd-sysusers >/dev/null; then \
+	    systemd-sysusers $(SYSUSERSDIR)/ipdrift.conf; fi; fi
 	@if [ -f scripts/cron.example ]; then install -d $(DESTDIR)$(PREFIX)/share/doc/ipdrift && \
 	  install -m 0644 scripts/cron.example $(DESTDIR)$(PREFIX)/share/doc/ipdrift/cron.example; fi
 	@if [ -f scripts/ipdrift.conf.example ]; then install -d $(DESTDIR)/etc/ipdrift && \

@@ -177,6 +177,16 @@ if [ "${1:-build}" = build ] && [ -f "$top/Makefile" ]; then
 	   [ -f "$dest/usr/local/lib/systemd/system/ipdrift.timer" ] && [ ! -e "$dest/lib" ] &&
 	   [ -f "$dest/etc/ipdrift/ipdrift.conf.example" ]; then
 		ok "make install DESTDIR= installs binary, man pages, units (under PREFIX), example config"
+		# the sysusers.d entry creates the service user in that root
+		mkdir -p "$dest/etc"
+		if [ -f "$dest/usr/local/lib/sysusers.d/ipdrift.conf" ] && command -v systemd-sysusers >/dev/null &&
+		   systemd-sysusers --root="$dest" >/dev/null 2>&1 &&
+		   grep -q '^ipdrift:x:[0-9]*:[0-9]*:.*:/var/lib/ipdrift:/usr/sbin/nologin$' "$dest/etc/passwd" &&
+		   grep -q '^User=ipdrift$' "$dest/usr/local/lib/systemd/system/ipdrift.service"; then
+			ok "sysusers.d entry creates the unit's User=ipdrift (systemd-sysusers --root)"
+		else
+			nok "sysusers.d entry for ipdrift"; cat "$dest/etc/passwd" 2>/dev/null | sed 's/^/# /'
+		fi
 	else
 		nok "make install DESTDIR="; sed 's/^/# /' "$tmp/install.log"; find "$dest" | sed 's/^/# /'
 	fi
