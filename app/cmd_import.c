@@ -151,6 +151,7 @@ static void rec_copy(struct batch *b, struct inv_rec *d, const struct inv_rec *r
 		d->u.alloc.tenant = BDUP(b, r->u.alloc.tenant);
 		d->u.alloc.owner = BDUP(b, r->u.alloc.owner);
 		d->u.alloc.description = BDUP(b, r->u.alloc.description);
+		d->u.alloc.ext_id = BDUP(b, r->u.alloc.ext_id);
 		break;
 	case INV_LEASE:
 		d->u.lease.kind = BDUP(b, r->u.lease.kind);
@@ -919,8 +920,10 @@ const struct command cmd_import = {
 		 "Native CSV headers (any order, case-insensitive; ',' or ';'):\n"
 		 "  subnets      prefix,vrf,vlan,status,description,threshold (percent)\n"
 		 "  ranges       start,end,kind (dhcp|reserved),description[,vrf]\n"
-		 "  allocations  ip,mac,hostname,status,owner,description[,vrf]\n"
+		 "  allocations  ip,mac,hostname,status,owner,description[,vrf][,ext_id]\n"
 		 "  allowlist    kind (dhcp-server|router),ip,mac,description\n"
+		 "The ID column of NetBox and phpIPAM IP-address exports is kept (ext_id):\n"
+		 "`fix --format netbox` writes it as `id`, so NetBox updates that object.\n"
 		 "NetBox IP ranges are DHCP pools unless their status is reserved or their\n"
 		 "role names a reservation. netbox-allowlist takes addresses tagged\n"
 		 "dhcp-server or router and FHRP roles (vrrp hsrp glbp carp) from an\n"

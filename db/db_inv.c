@@ -92,8 +92,8 @@ static const char *const ins_sql[] = {
 	[INV_RANGE] = "INSERT INTO ranges (source_id, vrf, kind, lo, hi, lo_text, hi_text, status,"
 		" description, line) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
 	[INV_ALLOC] = "INSERT INTO allocations (source_id, vrf, ip, ip_text, prefix_len, mac, hostname,"
-		" hostname_flags, status, role, tenant, owner, description, line)"
-		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)",
+		" hostname_flags, status, role, tenant, owner, description, line, ext_id)"
+		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15)",
 	[INV_LEASE] = "INSERT INTO leases (source_id, ip, ip_text, kind, prefix_len, mac, client_id,"
 		" duid, iaid, hostname, hostname_flags, starts, ends, state, active, line)"
 		" VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)"
@@ -343,6 +343,7 @@ enum ipd_status db_inv_put(struct db_inv *im, const struct inv_rec *r, unsigned 
 		bind_str(st, 12, a->owner);
 		bind_str(st, 13, a->description);
 		sqlite3_bind_int64(st, 14, (int64_t)r->line);
+		bind_str(st, 15, a->ext_id);
 		break;
 	}
 	case INV_LEASE: {

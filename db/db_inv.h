@@ -53,6 +53,7 @@ struct inv_alloc {
 	size_t hostname_len;
 	unsigned hostname_flags;
 	const char *status, *role, *tenant, *owner, *description;
+	const char *ext_id;            /* the source IPAM's object ID (NetBox "ID"); NULL = none */
 };
 
 struct inv_lease {

@@ -313,6 +313,56 @@ enum ipd_status db_rpt_fix_dns(struct db *db, int64_t run_id, db_rpt_fix_dns_cb 
 	return finish(db, st, rc);
 }
 
+/* The recorded allocation and subnet behind one IPAM change (see
+ * db_report.h). Column pointers stay valid until the statements are reset. */
+static void fix_ipam_record(sqlite3_stmt *al, sqlite3_stmt *sn, struct db_rpt_fix_ipam *fx)
+{
+	fx->rec_prefix_len = fx->subnet_prefix_len = -1;
+	char buf[IPD_IP_STRLEN];
+	struct ipd_ip ip;
+	if (!fx->ip.p || fx->ip.n >= sizeof buf || memchr(fx->ip.p, 0, fx->ip.n))
+		return;
+	memcpy(buf, fx->ip.p, fx->ip.n);
+	buf[fx->ip.n] = 0;
+	if (!ipd_ip_parse(buf, &ip))
+		return;
+	if (fx->source.p || !fx->vrf.p) {
+		db_bind_ip(al, 1, &ip);
+		if (fx->source.p)
+			sqlite3_bind_text(al, 2, fx->source.p, (int)fx->source.n, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(al, 2);
+		if (fx->vrf.p)
+			sqlite3_bind_text(al, 3, fx->vrf.p, (int)fx->vrf.n, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(al, 3);
+		/* exactly one row, or none is meant */
+		int64_t n = sqlite3_step(al) == SQLITE_ROW ? sqlite3_column_int64(al, 8) : 0;
+		fx->rec_matches = n > 1 ? 2 : (int)n;
+		if (n == 1) {
+			fx->rec_found = true;
+			fx->rec_prefix_len = icol(al, 0);
+			fx->rec_source = tcol(al, 1);
+			fx->rec_format = tcol(al, 2);
+			fx->rec_vrf = tcol(al, 3);
+			fx->rec_ext_id = tcol(al, 4);
+			fx->rec_status = tcol(al, 5);
+			fx->rec_hostname = tcol(al, 6);
+			fx->rec_description = tcol(al, 7);
+		}
+	}
+	const struct db_text *vrf = fx->rec_found ? &fx->rec_vrf : &fx->vrf;
+	db_bind_ip(sn, 1, &ip);
+	if (vrf->p)
+		sqlite3_bind_text(sn, 2, vrf->p, (int)vrf->n, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(sn, 2);
+	if (sqlite3_step(sn) == SQLITE_ROW) {
+		fx->subnet_prefix_len = icol(sn, 0);
+		fx->subnet_vrf = tcol(sn, 1);
+	}
+}
+
 enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_cb cb, void *arg)
 {
 	sqlite3_stmt *st = db_prep(db,
@@ -322,13 +372,25 @@ enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_c
 		" json_extract(j.value,'$.status'), json_extract(j.value,'$.description'),"
 		" json_extract(f.ev,'$.observations[0].method'), json_extract(f.ev,'$.observations[0].iface'),"
 		" json_extract(f.ev,'$.observations[0].vlan'), json_extract(f.ev,'$.observations[0].first_seen'),"
-		" json_extract(f.ev,'$.observations[0].last_seen')"
+		" json_extract(f.ev,'$.observations[0].last_seen'),"
+		" json_extract(j.value,'$.source'), json_extract(j.value,'$.vrf')"
 		" FROM (SELECT *, CASE WHEN json_valid(evidence) THEN evidence END AS ev FROM findings"
 		"       WHERE run_id = ?1 AND fix IS NOT NULL AND json_valid(fix)"
 		"       AND state <> 'resolved' AND suppressed = 0) f,"
 		" json_each(f.fix, '$.ipam') j"
 		" WHERE j.type = 'object'"
 		" ORDER BY " SEV_RANK("f.severity") ", f.fingerprint, j.key");
+	/* by key (source name, vrf, ip), or by ip alone; the count says whether
+	 * the match is unique */
+	sqlite3_stmt *al = db_prep(db,
+		"SELECT a.prefix_len, s.name, s.format, a.vrf, a.ext_id, a.status, a.hostname,"
+		" a.description, count(*) OVER ()"
+		" FROM allocations a JOIN sources s ON s.id = a.source_id"
+		" WHERE a.ip = ?1 AND (?2 IS NULL OR (s.name = ?2 AND a.vrf = ?3))"
+		" ORDER BY a.id LIMIT 1");
+	sqlite3_stmt *sn = db_prep(db,
+		"SELECT prefix_len, vrf FROM subnets WHERE lo <= ?1 AND hi >= ?1"
+		" ORDER BY coalesce(vrf = ?2, 0) DESC, prefix_len DESC LIMIT 1");
 	sqlite3_bind_int64(st, 1, run_id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -339,10 +401,17 @@ enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_c
 			.status = tcol(st, 8), .description = tcol(st, 9),
 			.seen_method = tcol(st, 10), .seen_iface = tcol(st, 11),
 			.seen_vlan = icol(st, 12), .seen_first = icol(st, 13), .seen_last = icol(st, 14),
+			.source = tcol(st, 15), .vrf = tcol(st, 16),
 		};
-		if (cb(arg, &fx))
+		fix_ipam_record(al, sn, &fx);
+		int stop = cb(arg, &fx);
+		sqlite3_reset(al);
+		sqlite3_reset(sn);
+		if (stop)
 			break;
 	}
+	sqlite3_finalize(al);
+	sqlite3_finalize(sn);
 	return finish(db, st, rc);
 }
 
@@ -357,18 +426,6 @@ bool db_rpt_dns_server(struct db *db, char *buf, size_t len)
 	}
 	sqlite3_finalize(st);
 	return ok;
-}
-
-int db_rpt_subnet_len(struct db *db, const struct ipd_ip *ip)
-{
-	sqlite3_stmt *st = db_prep(db, "SELECT prefix_len FROM subnets WHERE lo <= ?1 AND hi >= ?1"
-				       " ORDER BY prefix_len DESC LIMIT 1");
-	db_bind_ip(st, 1, ip);
-	int v = -1;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 enum ipd_status db_rpt_rrset(struct db *db, const char *name, const char *type,

@@ -113,19 +113,37 @@ struct db_rpt_fix_ipam {
 	int64_t finding_id;
 	const char *fingerprint, *rule, *severity;
 	struct db_text op, ip, mac, hostname, status, description;
+	/* The allocation the audit meant (fix "source" and "vrf"); NULL when
+	 * the fix does not say (register has no source; audits older than
+	 * schema v3 wrote neither). */
+	struct db_text source, vrf;
 	/* How the finding saw it: its first observation (NULL / -1 when none). */
 	struct db_text seen_method, seen_iface;
 	int64_t seen_vlan, seen_first, seen_last;
+	/* That allocation as the store holds it now: the row (source, vrf, ip)
+	 * when the fix names a source; when the fix names neither source nor
+	 * vrf, the address's only allocation (none when there are several).
+	 * rec_found false (rec_* NULL / -1) when there is no such row;
+	 * rec_matches: the rows that matched (0, 1, or 2 for several). */
+	bool rec_found;
+	int rec_matches;
+	int64_t rec_prefix_len;
+	struct db_text rec_source, rec_format;  /* sources.name, sources.format ("netbox" ...) */
+	struct db_text rec_vrf, rec_ext_id;     /* ext_id: the source IPAM's object ID */
+	struct db_text rec_status, rec_hostname, rec_description;
+	/* The most specific recorded subnet holding ip, one in the allocation's
+	 * (else the fix's) VRF first: prefix length (-1 when none) and VRF. */
+	int64_t subnet_prefix_len;
+	struct db_text subnet_vrf;
 };
 typedef int (*db_rpt_fix_ipam_cb)(void *arg, const struct db_rpt_fix_ipam *fx);
+/* IPAM changes of findings in run_id that are not resolved and not
+ * suppressed, in (severity, fingerprint, position) order. */
 enum ipd_status db_rpt_fix_ipam(struct db *db, int64_t run_id, db_rpt_fix_ipam_cb cb, void *arg);
 
 /* The DNS server most lookups were sent to (dns_answers.server, as the
  * resolver wrote it), copied into buf; false when there is none. */
 bool db_rpt_dns_server(struct db *db, char *buf, size_t len);
-
-/* Prefix length of the most specific recorded subnet holding ip, -1 if none. */
-int db_rpt_subnet_len(struct db *db, const struct ipd_ip *ip);
 
 /* The RRset (name, type) as the newest resolve run that got an answer for it
  * saw it: A/AAAA addresses or PTR targets, status ok. name is matched

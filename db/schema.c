@@ -162,4 +162,13 @@ static const char *const v2[] = {
 	NULL
 };
 
-const char *const *const db_migrations[] = { v1, v2, NULL };
+/* v3: the ID the source IPAM gives an allocation (NetBox "ID", phpIPAM "id"),
+ * so that a fix for it can name that object: NetBox's bulk import updates the
+ * object whose `id` a row carries instead of creating a new one. NULL when the
+ * export had no ID column. */
+static const char *const v3[] = {
+	"ALTER TABLE allocations ADD COLUMN ext_id TEXT",
+	NULL
+};
+
+const char *const *const db_migrations[] = { v1, v2, v3, NULL };

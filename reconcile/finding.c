@@ -273,20 +273,23 @@ void fixb_dns(struct fixb *f, const char *op, const char *zone, const char *name
 	sbuf_addc(b, '}');
 }
 
-void fixb_ipam(struct fixb *f, const char *op, const char *ip, const char *mac,
-	       const char *hostname, const char *status, const char *description)
+void fixb_ipam(struct fixb *f, const struct fix_ipam *x)
 {
 	struct sbuf *b = &f->ipam;
 	if (f->nipam++)
 		sbuf_addc(b, ',');
 	sbuf_addc(b, '{');
 	bool first = true;
-	kv_str(b, &first, "op", op);
-	kv_str(b, &first, "ip", ip);
-	kv_str(b, &first, "mac", mac);
-	kv_str(b, &first, "hostname", hostname);
-	kv_str(b, &first, "status", status);
-	kv_str(b, &first, "description", description);
+	kv_str(b, &first, "op", x->op);
+	kv_str(b, &first, "ip", x->ip);
+	kv_str(b, &first, "mac", x->mac);
+	kv_str(b, &first, "hostname", x->hostname);
+	kv_str(b, &first, "status", x->status);
+	kv_str(b, &first, "description", x->description);
+	if (x->source)
+		kv_str(b, &first, "source", x->source);
+	if (x->vrf)
+		kv_str(b, &first, "vrf", x->vrf);
 	sbuf_addc(b, '}');
 }
 

@@ -5,7 +5,8 @@
  *
  * Evidence and fix are JSON texts in the formats fixed in coord.md:
  *   evidence {"observations":[...],"records":[...],"dns":[...],"events":[...],"details":{...}}
- *   fix      {"dns":[{op,zone,name,type,value,old}],"ipam":[{op,ip,mac,hostname,status,description}]}
+ *   fix      {"dns":[{op,zone,name,type,value,old}],
+ *             "ipam":[{op,ip,mac,hostname,status,description,source,vrf}]}
  * Both are built with struct evb / struct fixb below, which escape every
  * string (all names are attacker-controlled).
  */
@@ -83,9 +84,16 @@ void fixb_reset(struct fixb *f);
 /* op: add | delete | replace; zone may be NULL (the writer derives it). */
 void fixb_dns(struct fixb *f, const char *op, const char *zone, const char *name,
 	      const char *type, const char *value, const char *old);
-/* op: register | deprecate | set-mac; any field may be NULL. */
-void fixb_ipam(struct fixb *f, const char *op, const char *ip, const char *mac,
-	       const char *hostname, const char *status, const char *description);
+/* One IPAM change; any field may be NULL (left out of the JSON). */
+struct fix_ipam {
+	const char *op;          /* register | deprecate | set-mac */
+	const char *ip, *mac, *hostname, *status, *description;
+	/* Which recorded allocation the change is about (deprecate, set-mac):
+	 * its source name and VRF, the allocation's key with ip. register has no
+	 * source; its vrf is the subnet's ("" = global table). */
+	const char *source, *vrf;
+};
+void fixb_ipam(struct fixb *f, const struct fix_ipam *x);
 /* JSON into out, or false (out untouched) when the fix is empty. */
 bool fixb_json(struct fixb *f, struct sbuf *out);
 

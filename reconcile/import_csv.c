@@ -390,14 +390,16 @@ const struct imp_format imp_fmt_native_ranges = {
 /* ------------------------------------------------------------- allocations */
 
 enum { AL_ADDR, AL_VRF, AL_TENANT, AL_STATUS, AL_ROLE, AL_DNS, AL_DESC, AL_OWNER, AL_MAC,
-       AL_SUBNET, AL_TAG, AL_SECTION, AL_N };
+       AL_SUBNET, AL_TAG, AL_SECTION, AL_ID, AL_N };
 
 static const char *const ip_statuses[] = { "active", "reserved", "deprecated", "dhcp", "slaac", NULL };
 static const char *const ip_roles[] = { "loopback", "secondary", "anycast", "vip", "vrrp", "hsrp",
 					"glbp", "carp", NULL };
 
 /* Field names as the bulk import takes them; the UI's "Export > Current
- * view" writes the column titles instead ("IP Address", "DNS Name"). */
+ * view" writes the column titles instead ("IP Address", "DNS Name", "ID").
+ * The object ID is kept so that `ipdrift fix` can write rows that update
+ * that object (NetBox's import updates the object a row's `id` names). */
 static const struct colspec netbox_ip_cols[AL_N] = {
 	[AL_ADDR] = { { "address", "ip address" }, true },
 	[AL_VRF] = { { "vrf" }, false },
@@ -411,6 +413,7 @@ static const struct colspec netbox_ip_cols[AL_N] = {
 	[AL_SUBNET] = { { "_none_" }, false },
 	[AL_TAG] = { { "tags" }, false },
 	[AL_SECTION] = { { "_none_" }, false },
+	[AL_ID] = { { "id" }, false },
 };
 
 static const struct colspec phpipam_cols[AL_N] = {
@@ -426,6 +429,7 @@ static const struct colspec phpipam_cols[AL_N] = {
 	[AL_SUBNET] = { { "subnet" }, false },
 	[AL_TAG] = { { "tag" }, false },
 	[AL_SECTION] = { { "section" }, false },
+	[AL_ID] = { { "id" }, false },
 };
 
 static const struct colspec native_alloc_cols[AL_N] = {
@@ -441,6 +445,7 @@ static const struct colspec native_alloc_cols[AL_N] = {
 	[AL_SUBNET] = { { "_none_" }, false },
 	[AL_TAG] = { { "_none_" }, false },
 	[AL_SECTION] = { { "_none_" }, false },
+	[AL_ID] = { { "ext_id" }, false },
 };
 
 /* phpIPAM's address "tag" (Used, Offline, Reserved, DHCP) → NetBox-style status. */
@@ -463,7 +468,7 @@ static void alloc_row_d(struct imp_ctx *c, const struct csv_record *rec, const i
 {
 	struct inv_rec r = { .kind = INV_ALLOC };
 	struct inv_alloc *a = &r.u.alloc;
-	char st[32], rl[32];
+	char st[32], rl[32], idb[24];
 	const char *addr = fld(rec, idx, AL_ADDR);
 	if (!addr || !parse_cidr_addr(addr, &a->ip, &a->prefix_len)) {
 		imp_bad(c, rec->line, "invalid address \"%s\"", addr ? addr : "");
@@ -521,6 +526,19 @@ static void alloc_row_d(struct imp_ctx *c, const struct csv_record *rec, const i
 		}
 		a->has_mac = true;
 	}
+	/* NetBox and phpIPAM number their objects 1, 2, ...: kept in canonical
+	 * decimal; the native format's ext_id is the user's, kept as written */
+	const char *id = fld(rec, idx, AL_ID);
+	if (id && d != D_NATIVE) {
+		int64_t v;
+		if (!imp_int64(id, &v) || v < 1) {
+			imp_bad(c, rec->line, "invalid ID \"%s\" (a positive integer)", id);
+			return;
+		}
+		snprintf(idb, sizeof idb, "%lld", (long long)v);
+		id = idb;
+	}
+	a->ext_id = id;
 	c->rows++;
 	imp_emit(c, &r, rec->line);
 }

@@ -382,8 +382,11 @@ static void r_rogue_host(const struct host_view *v, const struct audit_ctx *c,
 		if (streq_ci(v->ans[i].qtype, "PTR") && dns_classify(v->ans[i].status) == DNS_OK)
 			ptr = v->ans[i].name;
 	char h[256];
-	fixb_ipam(&em->fx, "register", v->ip_text, mac, ptr ? dns_norm(ptr, h, sizeof h) : NULL,
-		  "active", "registered from ipdrift rogue-host finding");
+	fixb_ipam(&em->fx, &(struct fix_ipam){
+		.op = "register", .ip = v->ip_text, .mac = mac,
+		.hostname = ptr ? dns_norm(ptr, h, sizeof h) : NULL, .status = "active",
+		.description = "registered from ipdrift rogue-host finding",
+		.vrf = c->subnets[v->subnet].vrf });
 	emit(em, SUBJ_IP, v->ip_text, "%s (%s) is on the wire but has no allocation or active lease",
 	     v->ip_text, mac ? mac : "?");
 }
@@ -397,9 +400,16 @@ static void r_mac_mismatch(const struct host_view *v, const struct audit_ctx *c,
 	struct ipd_mac rec[8];
 	const char *rec_text[8];
 	size_t nrec = 0;
+	const struct db_aud_alloc *ra = NULL; /* the allocation a set-mac fix updates */
+	for (size_t i = 0; i < v->nalloc; i++)
+		if (!ra && !streq_ci(v->alloc[i].status, "deprecated"))
+			ra = &v->alloc[i];
 	for (size_t i = 0; i < v->nalloc && nrec < 8; i++)
-		if (!streq_ci(v->alloc[i].status, "deprecated") && mac_of(v->alloc[i].mac, &rec[nrec]))
+		if (!streq_ci(v->alloc[i].status, "deprecated") && mac_of(v->alloc[i].mac, &rec[nrec])) {
+			if (nrec == 0)
+				ra = &v->alloc[i];
 			rec_text[nrec++] = v->alloc[i].mac;
+		}
 	for (size_t i = 0; i < v->nlease && nrec < 8; i++)
 		if (v->lease[i].active && mac_of(v->lease[i].mac, &rec[nrec]))
 			rec_text[nrec++] = v->lease[i].mac;
@@ -434,7 +444,9 @@ static void r_mac_mismatch(const struct host_view *v, const struct audit_ctx *c,
 	evb_detail_str(&em->ev, "recorded_mac", rec_text[0]);
 	evb_detail_str(&em->ev, "seen_mac", other);
 	if (nother == 1)
-		fixb_ipam(&em->fx, "set-mac", v->ip_text, other, alloc_hostname(v), NULL, NULL);
+		fixb_ipam(&em->fx, &(struct fix_ipam){
+			.op = "set-mac", .ip = v->ip_text, .mac = other, .hostname = alloc_hostname(v),
+			.source = ra ? ra->source : NULL, .vrf = ra ? ra->vrf : NULL });
 	emit(em, SUBJ_IP, v->ip_text, "%s: seen with %s, recorded with %s", v->ip_text, other,
 	     rec_text[0]);
 }
@@ -516,8 +528,10 @@ static void r_stale_allocation(const struct host_view *v, const struct audit_ctx
 	evb_detail_int(&em->ev, "covering_sweeps", v->covered);
 	evb_detail_int(&em->ev, "last_covered", v->last_covered);
 	evb_detail_int(&em->ev, "stale_days", c->stale_secs / 86400);
-	fixb_ipam(&em->fx, "deprecate", v->ip_text, a->mac, a->hostname, "deprecated",
-		  "not seen by ipdrift sweeps that covered it");
+	fixb_ipam(&em->fx, &(struct fix_ipam){
+		.op = "deprecate", .ip = v->ip_text, .mac = a->mac, .hostname = a->hostname,
+		.status = "deprecated", .description = "not seen by ipdrift sweeps that covered it",
+		.source = a->source, .vrf = a->vrf });
 	if (v->last_seen)
 		emit(em, SUBJ_IP, v->ip_text,
 		     "%s (%s) is allocated but not seen for %lld days though %d sweep(s) covered it",

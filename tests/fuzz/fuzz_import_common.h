@@ -34,6 +34,7 @@ static int fuzz_emit(void *arg, const struct inv_rec *r)
 		fuzz_touch_str(r->u.alloc.vrf);
 		fuzz_touch_str(r->u.alloc.description);
 		fuzz_touch_str(r->u.alloc.status);
+		fuzz_touch_str(r->u.alloc.ext_id);
 		break;
 	case INV_LEASE:
 		fuzz_touch(r->u.lease.hostname, r->u.lease.hostname_len);

@@ -40,6 +40,30 @@ grep -q "script-src 'sha256-" "$D/report.html" && ok "report.html has its CSP" |
 msgs=$(grep -c '^send$' "$D/fix.nsupdate" 2>/dev/null)
 [ "${msgs:-0}" -ge 5 ] && ok "fix script: $msgs messages" || nok "fix script: ${msgs:-0} messages"
 
+# IPAM delta (NetBox bulk import): a row about a recorded allocation carries
+# the ID of the fixture's NetBox export, so importing it updates that object
+# instead of creating a duplicate; a host to register (a new object) has none
+ipam=$(python3 - "$D/ipam-delta.csv" "$LAB_FIXTURES/netbox-ip-addresses.csv" 2>&1 <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+ids = {r["address"]: r["id"] for r in csv.DictReader(open(sys.argv[2], newline=""))}
+if rows[0][:3] != ["id", "address", "vrf"]:
+    print("header", rows[0])
+seen = set()
+for r in rows[1:]:
+    rid, addr, op = r[0], r[1], r[6].split(";")[0].split(":")[0].split()[-1]
+    seen.add((op, addr))
+    want = "" if op == "register" else ids.get(addr, "?")
+    if rid != want:
+        print("row", op, addr, "id", repr(rid), "want", repr(want))
+for need in [("set-mac", "192.0.2.40/24"), ("deprecate", "192.0.2.45/24"), ("register", "192.0.2.77/24")]:
+    if need not in seen:
+        print("missing", *need)
+PY
+)
+[ -z "$ipam" ] && ok "ipam-delta.csv: set-mac/deprecate rows carry their NetBox IDs, register rows none" \
+	|| { nok "ipam-delta.csv ids"; echo "$ipam" | sed 's/^/# /'; }
+
 zones=$(grep -h '^; ==== zone ' "$D/fix.nsupdate" | awk '{print $4}')
 declare -A s0
 for z in $zones; do s0[$z]=$(serial "$z"); done

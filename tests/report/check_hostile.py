@@ -35,6 +35,8 @@ for name in ("findings.csv", "hosts.csv", "ipam-netbox.csv", "ipam-native.csv"):
     for r in rows[1:]:
         for cell in r:
             check(not cell.startswith(("=", "+", "-", "@", "\t", "\r")), f"{name}: defended cell {cell[:30]!r}")
+nb = list(csv.reader(io.StringIO(text("ipam-netbox.csv"), newline="")))
+check(nb[0][0] == "id" and all(r[0] == "" for r in nb[1:]), "ipam-netbox.csv: no id from a hostile store")
 
 h = text("report.html")
 check(len(re.findall(r"<script\b", h, re.I)) == 1, "html: one script")

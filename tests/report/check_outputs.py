@@ -75,11 +75,16 @@ check(any(c.startswith("'=HYPERLINK(") for r in f for c in r), "findings.csv: =H
 h = csv_rows("hosts.csv")
 check(any(c.startswith("'=HYPERLINK(") for r in h for c in r), "hosts.csv: =HYPERLINK prefixed with '")
 nb = csv_rows("ipam-netbox.csv")
-check(nb[0] == ["address", "status", "dns_name", "description", "comments"], "netbox header")
+check(nb[0] == ["id", "address", "vrf", "status", "dns_name", "description", "comments"], "netbox header")
 for r in nb[1:]:
-    check(re.fullmatch(r"[0-9a-f.:]+/\d+", r[0]) is not None, f"netbox address {r[0]!r}")
-    check(r[1] in ("active", "reserved", "deprecated", "dhcp", "slaac"), f"netbox status {r[1]!r}")
-    check(r[2] == "" or re.fullmatch(r"([0-9A-Za-z_-]+|\*)(\.[0-9A-Za-z_-]+)*\.?", r[2]), f"netbox dns_name {r[2]!r}")
+    check(r[0] == "" or re.fullmatch(r"[1-9]\d*", r[0]) is not None, f"netbox id {r[0]!r}")
+    check(re.fullmatch(r"[0-9a-f.:]+/\d+", r[1]) is not None, f"netbox address {r[1]!r}")
+    check(r[3] in ("active", "reserved", "deprecated", "dhcp", "slaac"), f"netbox status {r[3]!r}")
+    check(r[4] == "" or re.fullmatch(r"([0-9A-Za-z_-]+|\*)(\.[0-9A-Za-z_-]+)*\.?", r[4]), f"netbox dns_name {r[4]!r}")
+    # a row that updates a recorded allocation carries its NetBox ID; a new host never does
+    check((r[0] != "") == (" register;" not in r[6] and "no NetBox ID" not in r[6]), f"netbox id vs comments {r!r}")
+check(sorted((r[0], r[2]) for r in nb[1:]) == [("", ""), ("", ""), ("1041", "blue"), ("2005", "")],
+      "netbox: update and deprecate rows carry their IDs, the VRF row its VRF")
 nat = csv_rows("ipam-native.csv")
 check(sorted(r[0] for r in nat[1:]) == ["deprecate", "register", "register", "set-mac"], "native ops")
 

@@ -55,7 +55,7 @@ if not NO_FINDINGS: ins("runs", id=5, kind="audit", started=T0, finished=T0 + 1,
 
 # sources
 ins("sources", id=1, name="netbox-ipam", kind="ipam", format="netbox", path="/srv/ipam/netbox.csv",
-    digest="sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", imported=T0 - 7200, rows=6)
+    digest="sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", imported=T0 - 7200, rows=7)
 ins("sources", id=2, name="dhcpd", kind="leases", format="isc-dhcpd", path="/var/lib/dhcp/dhcpd.leases",
     digest="sha256:60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", imported=T0 - 7200, rows=2)
 if not NO_ZONES: ins("sources", id=3, name="zone-example", kind="zone", format="bind", path="/srv/zones/db.example.test",
@@ -69,16 +69,18 @@ ins("subnets", id=2, source_id=1, family=4, lo=b("198.51.100.0"), hi=b("198.51.1
 ins("subnets", id=3, source_id=1, family=6, lo=b("2001:db8:0:1::"), hi=b("2001:db8:0:1:ffff:ffff:ffff:ffff"),
     prefix_len=64, cidr="2001:db8:0:1::/64", vlan=10, status="active", description="lab v6")
 
-# allocations
-for i, (ip, mac, host, st) in enumerate([
-        ("192.0.2.10", "52:54:00:00:00:10", "web.example.test", "active"),
-        ("192.0.2.11", "52:54:00:00:00:11", "app.example.test", "active"),
-        ("192.0.2.20", "52:54:00:00:00:20", "host1.example.test", "active"),
-        ("192.0.2.40", "52:54:00:00:00:40", "gone.example.test", "active"),
-        ("2001:db8:0:1::20", "52:54:00:00:00:20", "host1.example.test", "active"),
-        ("198.51.100.5", "52:54:00:00:01:05", FORMULA, "active")]):
-    ins("allocations", source_id=1, ip=b(ip), ip_text=ip, prefix_len=24 if ":" not in ip else 64, mac=mac,
-        hostname=host, status=st, line=i + 2)
+# allocations (ext_id: the object ID of the NetBox export, what `fix --format
+# netbox` writes into `id`); .41 is in a VRF
+for i, (ip, plen, vrf, mac, host, st, desc, ext_id) in enumerate([
+        ("192.0.2.10", 24, "", "52:54:00:00:00:10", "web.example.test", "active", None, "1010"),
+        ("192.0.2.11", 24, "", "52:54:00:00:00:11", "app.example.test", "active", None, "1011"),
+        ("192.0.2.20", 24, "", "52:54:00:00:00:20", "host1.example.test", "active", None, "1020"),
+        ("192.0.2.40", 24, "", "52:54:00:00:00:40", "gone.example.test", "active", None, "1040"),
+        ("2001:db8:0:1::20", 64, "", "52:54:00:00:00:20", "host1.example.test", "active", None, "1120"),
+        ("198.51.100.5", 28, "", "52:54:00:00:01:05", FORMULA, "active", "printer, 2nd floor", "2005"),
+        ("192.0.2.41", 24, "blue", None, "spare.example.test", "active", "=spare box", "1041")]):
+    ins("allocations", source_id=1, vrf=vrf, ip=b(ip), ip_text=ip, prefix_len=plen, mac=mac,
+        hostname=host, status=st, description=desc, line=i + 2, ext_id=ext_id)
 ins("leases", source_id=2, ip=b("198.51.100.7"), ip_text="198.51.100.7", mac="02:11:22:33:44:55",
     hostname=XSS, starts=T0 - 86400, ends=T0 + 86400, state="active", active=1, line=12)
 ins("leases", source_id=2, ip=b("198.51.100.9"), ip_text="198.51.100.9", mac="02:00:00:00:00:09",
@@ -184,7 +186,8 @@ finding(5, "ip-conflict", "critical", "ip", "192.0.2.30", "new", "192.0.2.30 cla
 finding(5, "rogue-host", "high", "ip", "192.0.2.66", "new", "192.0.2.66 seen on the wire, not in the IPAM",
         {"observations": [obs("192.0.2.66", "02:aa:bb:cc:dd:ee", "arp-passive", count=7)]},
         {"ipam": [{"op": "register", "ip": "192.0.2.66", "mac": "02:aa:bb:cc:dd:ee", "hostname": None,
-                   "status": "active", "description": "discovered by arp-passive on lab0 vlan 10"}]})
+                   "status": "active", "description": "discovered by arp-passive on lab0 vlan 10",
+                   "vrf": ""}]})
 finding(5, "rogue-host", "high", "ip", "198.51.100.7", "new", "198.51.100.7 leased to " + XSS,
         {"observations": [obs("198.51.100.7", "02:11:22:33:44:55", "dhcp", 20)],
          "records": [rec("lease", "dhcpd", 12, "198.51.100.7", "02:11:22:33:44:55", XSS)],
@@ -243,7 +246,8 @@ finding(5, "stale-allocation", "low", "ip", "192.0.2.40", "resolved", "192.0.2.4
 finding(5, "stale-allocation", "low", "ip", "192.0.2.41", "new", "192.0.2.41 allocated, not seen in 3 sweeps",
         {"records": [rec("allocation", "netbox-ipam", 8, "192.0.2.41", None, "spare.example.test")]},
         {"ipam": [{"op": "deprecate", "ip": "192.0.2.41", "mac": None, "hostname": "spare.example.test",
-                   "status": "deprecated", "description": "not seen in 3 active sweeps"}]})
+                   "status": "deprecated", "description": "not seen in 3 active sweeps",
+                   "source": "netbox-ipam", "vrf": "blue"}]})
 finding(5, "random-mac", "info", "mac", "02:aa:bb:cc:dd:ee", "ongoing", "locally administered MAC 02:aa:bb:cc:dd:ee",
         {"observations": [obs("192.0.2.66", "02:aa:bb:cc:dd:ee", "arp-passive")]}, first_run=3, sup=1,
         reason="lab VMs use random MACs")

@@ -103,6 +103,44 @@ static void migrate_v1_to_latest(void **state)
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM observations WHERE ip_text = '192.0.2.1'"), 1);
 }
 
+/* A store written by schema v2 (no allocations.ext_id) is upgraded in place:
+ * the column is added, empty for the rows already there, and takes values. */
+static void migrate_v2_to_latest(void **state)
+{
+	const char *path = *state;
+	sqlite3 *h;
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	for (int v = 0; v < 2; v++)
+		for (const char *const *s = db_migrations[v]; *s; s++)
+			assert_int_equal(sqlite3_exec(h, *s, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h,
+		"INSERT INTO sources (id, name, kind, format) VALUES (1, 'nb', 'allocations', 'netbox');"
+		"INSERT INTO allocations (source_id, vrf, ip, ip_text, prefix_len, hostname, status)"
+		" VALUES (1, 'blue', x'00000000000000000000ffffc000020a', '192.0.2.10', 24,"
+		" 'web.example.test', 'active');"
+		"PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	const char *col = "SELECT count(*) FROM pragma_table_info('allocations') WHERE name = 'ext_id'";
+	assert_int_equal(sql_int(path, col), 0);
+
+	struct db *db;
+	assert_int_equal(db_open(path, 0, &db), IPD_OK);
+	assert_int_equal(db_schema_version(db), db_schema_latest());
+	assert_true(db_schema_latest() >= 3);
+	assert_true(db_integrity_ok(db));
+	db_close(db);
+	assert_int_equal(sql_int(path, col), 1);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM allocations WHERE ip_text = '192.0.2.10'"
+				       " AND vrf = 'blue' AND hostname = 'web.example.test' AND ext_id IS NULL"), 1);
+	assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE allocations SET ext_id = '42'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(sql_int(path, "SELECT ext_id FROM allocations"), 42);
+	/* a second open migrates nothing */
+	assert_int_equal(db_open(path, DB_READONLY, &db), IPD_OK);
+	db_close(db);
+}
+
 static void refuses_missing_without_create(void **state)
 {
 	struct db *db;
@@ -200,6 +238,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(migrate_fresh_and_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(migrate_v1_to_latest, setup, teardown),
+		cmocka_unit_test_setup_teardown(migrate_v2_to_latest, setup, teardown),
 		cmocka_unit_test_setup_teardown(refuses_missing_without_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(batched_upsert_merges, setup, teardown),
 		cmocka_unit_test_setup_teardown(events_roundtrip, setup, teardown),

@@ -19,8 +19,9 @@
 /* A copy of each emitted record with its strings, for assertions. */
 struct rec {
 	struct inv_rec r;
-	char s[8][512];   /* vrf hostname status role description/zone owner rdata target */
+	char s[8][512];   /* vrf hostname status role description/zone owner rdata ext_id */
 	size_t hlen;
+	bool has_ext_id;
 };
 
 struct col {
@@ -57,6 +58,8 @@ static int emit(void *arg, const struct inv_rec *r)
 		cp(x->s[2], r->u.alloc.status, r->u.alloc.status ? strlen(r->u.alloc.status) : 0);
 		cp(x->s[3], r->u.alloc.role, r->u.alloc.role ? strlen(r->u.alloc.role) : 0);
 		cp(x->s[4], r->u.alloc.description, r->u.alloc.description ? strlen(r->u.alloc.description) : 0);
+		cp(x->s[7], r->u.alloc.ext_id, r->u.alloc.ext_id ? strlen(r->u.alloc.ext_id) : 0);
+		x->has_ext_id = r->u.alloc.ext_id != NULL;
 		break;
 	case INV_LEASE:
 		cp(x->s[1], r->u.lease.hostname, r->u.lease.hostname_len);
@@ -221,6 +224,45 @@ static void phpipam_semicolon_bom_crlf(void **state)
 	assert_string_equal(c->v[1].s[4], "Lobby; kiosk");
 	assert_string_equal(c->v[2].s[2], "deprecated"); /* Offline */
 	assert_int_equal(c->v[2].hlen, 0);
+	free(c);
+}
+
+/* The object ID of the source IPAM (NetBox "ID", phpIPAM "id", native
+ * "ext_id"): optional, found case-insensitively, kept per row; NetBox and
+ * phpIPAM IDs are positive integers, stored in canonical decimal. */
+static void object_ids(void **state)
+{
+	(void)state;
+	/* the NetBox UI export: column titles, ID first */
+	struct col *c = parse_str("netbox", "ID,IP Address,VRF,Status,DNS Name\n"
+					    "42,192.0.2.10/24,,Active,web.example.test\n"
+					    "0043,192.0.2.11/24,blue,Active,\n"
+					    " ,192.0.2.12/24,,Active,\n", NULL);
+	assert_int_equal(c->nbad, 0);
+	assert_int_equal(c->n, 3);
+	assert_string_equal(c->v[0].s[7], "42");
+	assert_string_equal(c->v[1].s[7], "43");
+	assert_string_equal(c->v[1].s[0], "blue");
+	assert_false(c->v[2].has_ext_id); /* empty: no ID */
+	free(c);
+	/* the bulk-import field name */
+	c = parse_str("netbox", "id,address,status\n7,192.0.2.10/24,active\n", NULL);
+	assert_int_equal(c->nbad, 0);
+	assert_string_equal(c->v[0].s[7], "7");
+	free(c);
+	/* no ID column: nothing */
+	c = parse_file("netbox", FIX "netbox-ip.csv", 0, NULL);
+	for (int i = 0; i < c->n; i++)
+		assert_false(c->v[i].has_ext_id);
+	free(c);
+	c = parse_str("phpipam", "Section;id;IP address;Hostname\nA;17;192.0.2.20;printer-1\n", NULL);
+	assert_int_equal(c->nbad, 0);
+	assert_string_equal(c->v[0].s[7], "17");
+	free(c);
+	/* native: the user's own key, as written */
+	c = parse_str("native", "ip,hostname,ext_id\n192.0.2.1,a,asset-0042\n", NULL);
+	assert_int_equal(c->nbad, 0);
+	assert_string_equal(c->v[0].s[7], "asset-0042");
 	free(c);
 }
 
@@ -436,6 +478,9 @@ static const struct bad_case bad_cases[] = {
 	{ "netbox", "address,status\n192.0.2.1/33,active\n", "in:2: invalid address \"192.0.2.1/33\"", 0 },
 	{ "netbox", "address,status\n192.0.2.1/24,online\n", "in:2: unknown IP status \"online\"", 0 },
 	{ "netbox", "address,role\n192.0.2.1/24,gateway\n", "in:2: unknown IP role \"gateway\"", 0 },
+	{ "netbox", "ID,address\n1,192.0.2.1/24\nweb,192.0.2.2/24\n", "in:3: invalid ID \"web\" (a positive integer)", 1 },
+	{ "netbox", "id,address\n0,192.0.2.1/24\n", "in:2: invalid ID \"0\" (a positive integer)", 0 },
+	{ "phpipam", "Section;id;IP address\nA;-3;192.0.2.1\n", "in:2: invalid ID \"-3\" (a positive integer)", 0 },
 	{ "netbox", "address,status\n192.0.2.1/24,active,extra\n192.0.2.2/24,active\n", "in:2: 3 fields, the header has 2", 1 },
 	{ "netbox", "", "in:1: empty file: no header line", 0 },
 	{ "native", "ip,mac\n192.0.2.1,02:00:5e:zz:00:01\n", "in:2: invalid MAC address \"02:00:5e:zz:00:01\"", 0 },
@@ -534,6 +579,7 @@ static void detection(void **state)
 		{ "allocations", "address,vrf,tenant,status,role,dns_name\n", "netbox" },
 		{ "allocations", "\xef\xbb\xbfSection;IP address;Hostname\n", "phpipam" },
 		{ "allocations", "IP Address,VRF,Status,Role,Assigned,DNS Name,Description\n", "netbox" },
+		{ "allocations", "ID,IP Address,VRF,Status,DNS Name\n", "netbox" },
 		{ "allocations", "ip,mac,hostname,status,owner,description\n", "native" },
 		{ "subnets", "prefix,vrf,tenant,vlan,status\n", "netbox-prefix" },
 		{ "subnets", "prefix,vrf,vlan,status,description,threshold\n", "native-subnets" },
@@ -564,6 +610,7 @@ int main(void)
 		cmocka_unit_test(netbox_prefixes_and_native_subnets),
 		cmocka_unit_test(ranges_both_formats),
 		cmocka_unit_test(phpipam_semicolon_bom_crlf),
+		cmocka_unit_test(object_ids),
 		cmocka_unit_test(native_alloc_and_allowlists),
 		cmocka_unit_test(isc_leases),
 		cmocka_unit_test(kea4_leases),

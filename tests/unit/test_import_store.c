@@ -15,6 +15,7 @@
 #include <sysexits.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "../../app/app.h"
 #include "../../db/db.h"
@@ -155,6 +156,77 @@ static void reimport_changes_nothing(void **state)
 	assert_int_equal(system(sql), 0);
 	assert_int_equal(count("nb", INV_ALLOC), n);
 	(void)b;
+}
+
+/* "ip_text=ext_id ..." of a source's allocations in address order ("-" = NULL),
+ * plus its row ids when ids is not NULL. */
+static void ext_ids(const char *source, char *out, size_t len, char *ids, size_t idlen)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(dbpath, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h,
+		"SELECT a.ip_text, coalesce(a.ext_id, '-'), a.id FROM allocations a"
+		" JOIN sources s ON s.id = a.source_id WHERE s.name = ?1 ORDER BY a.ip, a.vrf",
+		-1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	size_t o = 0, io = 0;
+	out[0] = '\0';
+	if (ids)
+		ids[0] = '\0';
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		o += (size_t)snprintf(out + o, len - o, "%s%s=%s", o ? " " : "",
+				      (const char *)sqlite3_column_text(st, 0),
+				      (const char *)sqlite3_column_text(st, 1));
+		assert_true(o < len);
+		if (ids) {
+			io += (size_t)snprintf(ids + io, idlen - io, "%lld,",
+					       (long long)sqlite3_column_int64(st, 2));
+			assert_true(io < idlen);
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/* NetBox's object IDs are stored with the allocations; importing the same
+ * export again writes nothing, an export with a changed ID updates the row. */
+static void object_ids_stored(void **state)
+{
+	(void)state;
+	char got[512], ids1[128], ids2[128];
+	write_file("nb.csv", "ID,address,vrf,status,dns_name\n"
+			     "42,192.0.2.10/24,,active,web.example.test\n"
+			     "43,192.0.2.10/24,blue,active,web.blue.example.test\n"
+			     ",192.0.2.11/24,,active,\n");
+	assert_int_equal(import("allocations", path("nb.csv"), "--source", "nb", NULL), 0);
+	ext_ids("nb", got, sizeof got, ids1, sizeof ids1);
+	assert_string_equal(got, "192.0.2.10=42 192.0.2.10=43 192.0.2.11=-");
+	/* re-import: unchanged, the very same rows */
+	assert_int_equal(import("allocations", path("nb.csv"), "--source", "nb", NULL), 0);
+	ext_ids("nb", got, sizeof got, ids2, sizeof ids2);
+	assert_string_equal(got, "192.0.2.10=42 192.0.2.10=43 192.0.2.11=-");
+	assert_string_equal(ids1, ids2);
+	/* the object was recreated in NetBox (new ID), .11 got one */
+	write_file("nb.csv", "ID,address,vrf,status,dns_name\n"
+			     "42,192.0.2.10/24,,active,web.example.test\n"
+			     "57,192.0.2.10/24,blue,active,web.blue.example.test\n"
+			     "58,192.0.2.11/24,,active,\n");
+	assert_int_equal(import("allocations", path("nb.csv"), "--source", "nb", NULL), 0);
+	ext_ids("nb", got, sizeof got, NULL, 0);
+	assert_string_equal(got, "192.0.2.10=42 192.0.2.10=57 192.0.2.11=58");
+	assert_int_equal(count("nb", INV_ALLOC), 3);
+	/* phpIPAM's id too */
+	write_file("php.csv", "Section;id;IP address;Hostname;Subnet\nA;17;192.0.2.20;printer-1;192.0.2.0/24\n");
+	assert_int_equal(import("allocations", path("php.csv"), "--format", "phpipam", "--source", "php", NULL), 0);
+	ext_ids("php", got, sizeof got, NULL, 0);
+	assert_string_equal(got, "192.0.2.20=17");
+	/* a bad ID is a bad line: nothing imported, the previous snapshot stays */
+	write_file("nb.csv", "ID,address\nabc,192.0.2.10/24\n");
+	assert_int_equal(import("allocations", path("nb.csv"), "--source", "nb", NULL), 65);
+	assert_non_null(strstr(errbuf, "nb.csv:2: invalid ID \"abc\" (a positive integer)"));
+	ext_ids("nb", got, sizeof got, NULL, 0);
+	assert_string_equal(got, "192.0.2.10=42 192.0.2.10=57 192.0.2.11=58");
 }
 
 static void bad_file_imports_nothing(void **state)
@@ -446,6 +518,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(sync_removes_missing_rows, setup, teardown),
 		cmocka_unit_test_setup_teardown(reimport_changes_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(object_ids_stored, setup, teardown),
 		cmocka_unit_test_setup_teardown(source_name_is_one_kind, setup, teardown),
 		cmocka_unit_test_setup_teardown(bad_file_imports_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(keep_going_imports_good_rows, setup, teardown),

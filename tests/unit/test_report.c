@@ -305,6 +305,133 @@ static void nsupdate_shape(void **state)
 	db_close(db);
 }
 
+/* IPAM fixes against recorded allocations from several sources: only a
+ * NetBox export's own ID of the very allocation goes into `id`. */
+static const char ipam_fixture[] =
+	"INSERT INTO runs (id, kind, started, status) VALUES (1, 'audit', 1700000000, 'ok');"
+	"INSERT INTO sources (id, name, kind, format) VALUES (1, 'nb', 'allocations', 'netbox'),"
+	" (2, 'php', 'allocations', 'phpipam'), (3, 'nb-old', 'allocations', 'netbox'),"
+	" (4, 'nets', 'subnets', 'netbox-prefix');"
+	"INSERT INTO subnets (source_id, vrf, family, lo, hi, prefix_len, cidr) VALUES"
+	" (4, '', 4, X'00000000000000000000FFFFC0000200', X'00000000000000000000FFFFC00002FF', 24, '192.0.2.0/24'),"
+	" (4, 'blue', 4, X'00000000000000000000FFFFC0000200', X'00000000000000000000FFFFC000027F', 25, '192.0.2.0/25'),"
+	" (4, '', 4, X'00000000000000000000FFFFC6336400', X'00000000000000000000FFFFC633640F', 28, '198.51.100.0/28');"
+	"INSERT INTO allocations (source_id, vrf, ip, ip_text, prefix_len, hostname, status, description, ext_id)"
+	" VALUES"
+	" (1, '', X'00000000000000000000FFFFC000020A', '192.0.2.10', 24, 'web.example.test', 'reserved', 'web, primary', '42'),"
+	" (1, 'blue', X'00000000000000000000FFFFC000020A', '192.0.2.10', 25, 'web.blue.test', 'active', NULL, '43'),"
+	" (2, '', X'00000000000000000000FFFFC0000214', '192.0.2.20', 24, 'printer-1', 'active', NULL, '17'),"
+	" (3, '', X'00000000000000000000FFFFC0000215', '192.0.2.21', 24, 'old.example.test', 'active', NULL, NULL),"
+	" (1, '', X'00000000000000000000FFFFC0000216', '192.0.2.22', 24, NULL, 'active', '=cmd', '=1+2'),"
+	" (1, '', X'00000000000000000000FFFFC0000218', '192.0.2.24', 24, 'my_host.example.test', 'dhcp', NULL, '44'),"
+	" (1, '', X'00000000000000000000FFFFC0000219', '192.0.2.25', 24, 'bad name', 'active', NULL, '45');"
+	"INSERT INTO findings (run_id, fingerprint, rule, severity, subject_kind, subject, state, summary, fix)"
+	" VALUES"
+	" (1, 'a', 'mac-mismatch', 'high', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"set-mac\","
+	"  \"ip\":\"192.0.2.10\",\"mac\":\"02:00:00:00:00:0a\",\"source\":\"nb\",\"vrf\":\"\"}]}'),"
+	" (1, 'b', 'stale-allocation', 'low', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"deprecate\","
+	"  \"ip\":\"192.0.2.10\",\"status\":\"deprecated\",\"description\":\"gone\",\"source\":\"nb\",\"vrf\":\"blue\"}]}'),"
+	" (1, 'c', 'stale-allocation', 'low', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"deprecate\","
+	"  \"ip\":\"192.0.2.10\"}]}'),"
+	" (1, 'd', 'stale-allocation', 'low', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"deprecate\","
+	"  \"ip\":\"192.0.2.20\",\"source\":\"php\",\"vrf\":\"\"}]}'),"
+	" (1, 'e', 'stale-allocation', 'low', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"deprecate\","
+	"  \"ip\":\"192.0.2.21\",\"source\":\"nb-old\",\"vrf\":\"\"}]}'),"
+	" (1, 'f', 'stale-allocation', 'low', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"deprecate\","
+	"  \"ip\":\"192.0.2.22\",\"source\":\"nb\",\"vrf\":\"\"}]}'),"
+	" (1, 'g', 'stale-allocation', 'low', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"deprecate\","
+	"  \"ip\":\"192.0.2.23\",\"hostname\":\"h.example.test\",\"source\":\"nb\",\"vrf\":\"\"}]}'),"
+	" (1, 'h', 'mac-mismatch', 'high', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"set-mac\","
+	"  \"ip\":\"192.0.2.24\",\"source\":\"nb\",\"vrf\":\"\"}]}'),"
+	" (1, 'i', 'mac-mismatch', 'high', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"set-mac\","
+	"  \"ip\":\"192.0.2.25\"}]}'),"
+	" (1, 'j', 'rogue-host', 'high', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"register\","
+	"  \"ip\":\"192.0.2.66\",\"status\":\"active\",\"vrf\":\"blue\"}]}'),"
+	" (1, 'k', 'rogue-host', 'high', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"register\","
+	"  \"ip\":\"198.51.100.7\",\"hostname\":\"p.example.test\"}]}'),"
+	" (1, 'l', 'rogue-host', 'high', 'ip', 'x', 'new', 's', '{\"ipam\":[{\"op\":\"register\","
+	"  \"ip\":\"192.0.2.24\",\"vrf\":\"\"}]}');";
+
+static char *ipam_csv(struct db *db, enum fix_ipam_format fmt)
+{
+	char *mem = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&mem, &len);
+	struct fix_stats st;
+	assert_int_equal(fix_ipam_write(db, 1, fmt, f, &st), IPD_OK);
+	fclose(f);
+	assert_int_equal(st.changes, 12);
+	return mem;
+}
+
+static void ipam_netbox_ids(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/ipam.db", dir);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_CREATE, &db), IPD_OK);
+	assert_int_equal(db_rpt_load_fixture(db, ipam_fixture), IPD_OK);
+	char *s = ipam_csv(db, FIX_IPAM_NETBOX);
+	static const char *const want[] = {
+		"id,address,vrf,status,dns_name,description,comments\r\n",
+		/* update: its ID, the recorded address, status, name, description */
+		"42,192.0.2.10/24,,reserved,web.example.test,\"web, primary\","
+		"\"ipdrift mac-mismatch set-mac; mac=02:00:00:00:00:0a; finding a\"\r\n",
+		/* high before low, then by finding */
+		/* NetBox took the underscore: written back, not cleared */
+		"44,192.0.2.24/24,,dhcp,my_host.example.test,,\"ipdrift mac-mismatch set-mac; finding h\"\r\n",
+		/* the one allocation of the address (no source named); a name NetBox
+		 * would refuse is not written, and the row says it clears it */
+		"45,192.0.2.25/24,,active,,,\"ipdrift mac-mismatch set-mac; recorded dns_name withheld: not a"
+		" valid NetBox dns_name (importing this row clears it); finding i\"\r\n",
+		/* new objects: no ID; the fix's VRF (its subnet's /25), else the subnet's */
+		",192.0.2.66/25,blue,active,,,\"ipdrift rogue-host register; finding j\"\r\n",
+		",198.51.100.7/28,,active,p.example.test,,\"ipdrift rogue-host register; finding k\"\r\n",
+		/* register always creates, whatever the address holds */
+		",192.0.2.24/24,,active,,,\"ipdrift rogue-host register; finding l\"\r\n",
+		/* the same address in a VRF: that allocation, its /25 */
+		"43,192.0.2.10/25,blue,deprecated,web.blue.test,,\"ipdrift stale-allocation deprecate: gone;"
+		" finding b\"\r\n",
+		/* no source named (an older audit), several allocations: which one?
+		 * (address and VRF then come from the most specific subnet) */
+		",192.0.2.10/25,blue,deprecated,,,\"ipdrift stale-allocation deprecate; no NetBox ID: several"
+		" allocations hold this address and the fix does not say which, so importing this row"
+		" creates a new object; finding c\"\r\n",
+		/* phpIPAM's id 17 is not NetBox's object 17 */
+		",192.0.2.20/24,,deprecated,printer-1,,\"ipdrift stale-allocation deprecate; no NetBox ID:"
+		" recorded by a source that is not a NetBox export, so importing this row creates a new"
+		" object; finding d\"\r\n",
+		",192.0.2.21/24,,deprecated,old.example.test,,\"ipdrift stale-allocation deprecate; no NetBox"
+		" ID: its source was imported without an ID column, so importing this row creates a new"
+		" object; finding e\"\r\n",
+		",192.0.2.22/24,,deprecated,,\"'=cmd\",\"ipdrift stale-allocation deprecate; no NetBox ID: its"
+		" recorded ID is not a NetBox ID, so importing this row creates a new object; finding f\"\r\n",
+		",192.0.2.23/24,,deprecated,h.example.test,,\"ipdrift stale-allocation deprecate; no NetBox ID:"
+		" the allocation is no longer in the store, so importing this row creates a new object;"
+		" finding g\"\r\n",
+	};
+	const char *p = s;
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const char *line = strstr(p, "\r\n");
+		assert_non_null(line);
+		line += 2;
+		if ((size_t)(line - p) != strlen(want[i]) || memcmp(p, want[i], strlen(want[i])) != 0)
+			fail_msg("line %zu:\n got  %.*s\n want %s", i, (int)(line - p), p, want[i]);
+		p = line;
+	}
+	assert_string_equal(p, "");
+	free(s);
+	/* native: every source's ID, with the source it belongs to */
+	s = ipam_csv(db, FIX_IPAM_NATIVE);
+	assert_non_null(strstr(s, "seen_vlan,first_seen,last_seen,vrf,source,ext_id\r\n"));
+	assert_non_null(strstr(s, ",,,,,,,php,17\r\n"));
+	assert_non_null(strstr(s, ",,,,,,blue,nb,43\r\n"));
+	assert_non_null(strstr(s, ",,,,,,,nb,\"'=1+2\"\r\n"));
+	free(s);
+	db_close(db);
+}
+
 static int count_host(void *arg, const struct db_rpt_host *h)
 {
 	int *n = arg;
@@ -376,6 +503,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(out_files, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(nsupdate_shape, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(read_side, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(ipam_netbox_ids, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(json_report_valid, mkdir_setup, rmdir_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -257,11 +257,16 @@ static void rogue_host_cases(void **state)
 	(void)state;
 	struct db_aud_obs o = OBS("192.0.2.30", "00:11:22:33:44:30", NOW - 600, NOW - 60);
 	struct host_view v = { .obs = &o, .nobs = 1 };
+	subnets[0].vrf = subnets[1].vrf = (char *)"lab";
 	run_addr(&v, "192.0.2.30");
+	subnets[0].vrf = subnets[1].vrf = NULL;
 	assert_int_equal(count("rogue-host"), 1);
 	const struct got *g = find("rogue-host");
 	assert_non_null(g->fix);
 	assert_non_null(strstr(g->fix, "\"op\":\"register\""));
+	/* a new object in the subnet's VRF; no recorded allocation to name */
+	assert_non_null(strstr(g->fix, "\"vrf\":\"lab\""));
+	assert_null(strstr(g->fix, "\"source\""));
 	reset();
 	/* allocated: not rogue */
 	struct db_aud_alloc a = ALLOC("192.0.2.30", "00:11:22:33:44:30", "db1", "active");
@@ -320,11 +325,17 @@ static void mac_mismatch_and_random(void **state)
 {
 	(void)state;
 	struct db_aud_obs o = OBS("192.0.2.40", "00:11:22:33:44:41", NOW - 600, NOW - 60);
-	struct db_aud_alloc a = ALLOC("192.0.2.40", "00:11:22:33:44:40", "ws40", "active");
-	struct host_view v = { .obs = &o, .nobs = 1, .alloc = &a, .nalloc = 1 };
+	struct db_aud_alloc a[2] = { ALLOC("192.0.2.40", NULL, "ws40-alias", "active"),
+				     ALLOC("192.0.2.40", "00:11:22:33:44:40", "ws40", "active") };
+	a[0].vrf = "";
+	a[1].vrf = "blue";
+	a[1].source = "nb";
+	struct host_view v = { .obs = &o, .nobs = 1, .alloc = a, .nalloc = 2 };
 	run_addr(&v, "192.0.2.40");
 	assert_int_equal(count("mac-mismatch"), 1);
 	assert_non_null(strstr(find("mac-mismatch")->fix, "\"op\":\"set-mac\""));
+	/* names the allocation it updates: the one holding the recorded MAC */
+	assert_non_null(strstr(find("mac-mismatch")->fix, "\"source\":\"nb\",\"vrf\":\"blue\"}"));
 	reset();
 	/* randomised MAC: tracked, never reported as a MAC change */
 	snprintf(o.mac, sizeof o.mac, "da:11:22:33:44:41");
@@ -367,6 +378,7 @@ static void stale_allocation_needs_coverage(void **state)
 {
 	(void)state;
 	struct db_aud_alloc a = ALLOC("192.0.2.50", "00:11:22:33:44:50", "old", "active");
+	a.vrf = "";
 	struct db_aud_obs o = OBS("192.0.2.50", "00:11:22:33:44:50", NOW - 90 * DAY, NOW - 60 * DAY);
 	struct host_view v = { .alloc = &a, .nalloc = 1, .obs = &o, .nobs = 1 };
 	run_addr(&v, "192.0.2.50");
@@ -376,6 +388,7 @@ static void stale_allocation_needs_coverage(void **state)
 	run_addr(&v, "192.0.2.50");
 	assert_int_equal(count("stale-allocation"), 1);
 	assert_non_null(strstr(find("stale-allocation")->fix, "deprecate"));
+	assert_non_null(strstr(find("stale-allocation")->fix, "\"source\":\"netbox\",\"vrf\":\"\"}"));
 	reset();
 	ctx.stale_sweeps = 2; /* needs two covering sweeps */
 	run_addr(&v, "192.0.2.50");
