@@ -285,19 +285,69 @@ enum ipd_status db_rpt_coverage(struct db *db, int (*cb)(void *, const struct db
 
 /* --- fixes --- */
 
+/* The elements of a fix's "rrset" array (JSON text) into v: copies in one
+ * buffer, valid until the next call. False when an element is not a string. */
+struct rrset_buf {
+	struct db_text *v;
+	size_t n, cap;
+	char *text;
+	size_t len, tcap;
+	sqlite3_stmt *each;
+};
+
+static bool rrset_load(struct db *db, struct rrset_buf *b, const struct db_text *json)
+{
+	b->n = b->len = 0;
+	if (!b->each)
+		b->each = db_prep(db, "SELECT type, value FROM json_each(?1) ORDER BY key");
+	sqlite3_reset(b->each);
+	sqlite3_bind_text(b->each, 1, json->p, (int)json->n, SQLITE_STATIC);
+	bool ok = true;
+	size_t *off = NULL, noff = 0;
+	while (sqlite3_step(b->each) == SQLITE_ROW) {
+		const char *type = ctext0(b->each, 0);
+		if (strcmp(type, "text") != 0) {
+			ok = false;
+			break;
+		}
+		struct db_text t = tcol(b->each, 1);
+		if (b->len + t.n + 1 > b->tcap) {
+			b->tcap = (b->len + t.n + 1) * 2;
+			b->text = xrealloc(b->text, b->tcap);
+		}
+		memcpy(b->text + b->len, t.p, t.n);
+		b->text[b->len + t.n] = 0;
+		off = xreallocarray(off, noff + 1, sizeof *off);
+		off[noff++] = b->len;
+		b->len += t.n + 1;
+		if (b->n == b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 8;
+			b->v = xreallocarray(b->v, b->cap, sizeof *b->v);
+		}
+		b->v[b->n++].n = t.n;
+	}
+	for (size_t i = 0; i < noff; i++)
+		b->v[i].p = b->text + off[i];
+	free(off);
+	sqlite3_clear_bindings(b->each);
+	return ok;
+}
+
 enum ipd_status db_rpt_fix_dns(struct db *db, int64_t run_id, db_rpt_fix_dns_cb cb, void *arg)
 {
 	sqlite3_stmt *st = db_prep(db,
 		"SELECT f.id, f.fingerprint, f.rule, f.severity, f.state, f.subject,"
 		" json_extract(j.value,'$.op'), json_extract(j.value,'$.zone'),"
 		" json_extract(j.value,'$.name'), json_extract(j.value,'$.type'),"
-		" json_extract(j.value,'$.value'), json_extract(j.value,'$.old'), json_extract(j.value,'$.ip')"
+		" json_extract(j.value,'$.value'), json_extract(j.value,'$.old'), json_extract(j.value,'$.ip'),"
+		" json_type(j.value,'$.rrset'), json_extract(j.value,'$.rrset')"
 		" FROM (SELECT * FROM findings WHERE run_id = ?1 AND fix IS NOT NULL AND json_valid(fix)"
 		"       AND state <> 'resolved' AND suppressed = 0) f,"
 		" json_each(f.fix, '$.dns') j"
 		" WHERE j.type = 'object'"
 		" ORDER BY " SEV_RANK("f.severity") ", f.fingerprint, j.key");
 	sqlite3_bind_int64(st, 1, run_id);
+	struct rrset_buf rb = { 0 };
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct db_rpt_fix_dns fx = {
@@ -307,9 +357,22 @@ enum ipd_status db_rpt_fix_dns(struct db *db, int64_t run_id, db_rpt_fix_dns_cb 
 			.name = tcol(st, 8), .type = tcol(st, 9), .value = tcol(st, 10),
 			.old = tcol(st, 11), .ip = tcol(st, 12),
 		};
+		const char *rtype = ctext(st, 13);
+		if (rtype && strcmp(rtype, "null") != 0) {
+			struct db_text json = tcol(st, 14);
+			fx.has_rrset = true;
+			fx.rrset_bad = strcmp(rtype, "array") != 0 || !rrset_load(db, &rb, &json);
+			if (!fx.rrset_bad) {
+				fx.rrset = rb.v;
+				fx.nrrset = rb.n;
+			}
+		}
 		if (cb(arg, &fx))
 			break;
 	}
+	sqlite3_finalize(rb.each);
+	free(rb.v);
+	free(rb.text);
 	return finish(db, st, rc);
 }
 

@@ -103,6 +103,12 @@ struct db_rpt_fix_dns {
 	struct db_text subject;
 	struct db_text op, zone, name, type, value, old;
 	struct db_text ip;   /* optional: the address a PTR is about */
+	/* optional "rrset": the whole RRset as the audit saw it (nrrset values,
+	 * valid during the callback). has_rrset: the key is present (not null);
+	 * rrset_bad: present but not an array of strings. */
+	const struct db_text *rrset;
+	size_t nrrset;
+	bool has_rrset, rrset_bad;
 };
 typedef int (*db_rpt_fix_dns_cb)(void *arg, const struct db_rpt_fix_dns *fx);
 /* DNS changes of findings in run_id that are not resolved and not

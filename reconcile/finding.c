@@ -259,6 +259,13 @@ void fixb_reset(struct fixb *f)
 void fixb_dns(struct fixb *f, const char *op, const char *zone, const char *name,
 	      const char *type, const char *value, const char *old)
 {
+	fixb_dns_rr(f, op, zone, name, type, value, old, NULL, 0);
+}
+
+void fixb_dns_rr(struct fixb *f, const char *op, const char *zone, const char *name,
+		 const char *type, const char *value, const char *old, const char *const *rrset,
+		 size_t nrrset)
+{
 	struct sbuf *b = &f->dns;
 	if (f->ndns++)
 		sbuf_addc(b, ',');
@@ -270,6 +277,15 @@ void fixb_dns(struct fixb *f, const char *op, const char *zone, const char *name
 	kv_str(b, &first, "type", type);
 	kv_str(b, &first, "value", value);
 	kv_str(b, &first, "old", old);
+	if (nrrset) {
+		sbuf_adds(b, ",\"rrset\":[");
+		for (size_t i = 0; i < nrrset; i++) {
+			if (i)
+				sbuf_addc(b, ',');
+			esc_json_str(ESC_BUF(b), rrset[i]);
+		}
+		sbuf_addc(b, ']');
+	}
 	sbuf_addc(b, '}');
 }
 

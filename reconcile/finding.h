@@ -5,8 +5,11 @@
  *
  * Evidence and fix are JSON texts in the formats fixed in coord.md:
  *   evidence {"observations":[...],"records":[...],"dns":[...],"events":[...],"details":{...}}
- *   fix      {"dns":[{op,zone,name,type,value,old}],
+ *   fix      {"dns":[{op,zone,name,type,value,old,rrset?}],
  *             "ipam":[{op,ip,mac,hostname,status,description,source,vrf}]}
+ *            rrset: every record of NAME/TYPE as the audit saw it (the
+ *            compare-and-swap guard of the fix writer); absent = the set
+ *            was seen absent (add) or the fix predates it
  * Both are built with struct evb / struct fixb below, which escape every
  * string (all names are attacker-controlled).
  */
@@ -84,6 +87,12 @@ void fixb_reset(struct fixb *f);
 /* op: add | delete | replace; zone may be NULL (the writer derives it). */
 void fixb_dns(struct fixb *f, const char *op, const char *zone, const char *name,
 	      const char *type, const char *value, const char *old);
+/* The same with the whole RRset as the audit saw it (values in the form of
+ * value/old: absolute lower-case names for PTR, address text for A/AAAA).
+ * delete/replace: the set holds old; add: the set exists without value. */
+void fixb_dns_rr(struct fixb *f, const char *op, const char *zone, const char *name,
+		 const char *type, const char *value, const char *old, const char *const *rrset,
+		 size_t nrrset);
 /* One IPAM change; any field may be NULL (left out of the JSON). */
 struct fix_ipam {
 	const char *op;          /* register | deprecate | set-mac */

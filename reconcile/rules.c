@@ -209,6 +209,87 @@ static const char *revname(const struct host_view *v, char rev[IPD_REVNAME_LEN])
 	return ipd_ip_reverse_name(&v->ip, rev, IPD_REVNAME_LEN);
 }
 
+/* One RRset as the audit saw it, in fix-value form (absolute lower-case
+ * names, address text), without duplicates. A DNS fix that changes an
+ * existing set carries all of it: the writer's compare-and-swap guard
+ * (`prereq yxrrset` per record) must list the whole set, or it never
+ * matches a set of several records (RFC 2136 §2.4.2). */
+struct rrs {
+	char **v;
+	size_t n, cap;
+};
+
+static bool rrs_has(const struct rrs *r, const char *val)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (strcmp(r->v[i], val) == 0)
+			return true;
+	return false;
+}
+
+static void rrs_add(struct rrs *r, const char *val)
+{
+	if (rrs_has(r, val))
+		return;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->v = xreallocarray(r->v, r->cap, sizeof *r->v);
+	}
+	r->v[r->n++] = xstrdup(val);
+}
+
+static void rrs_free(struct rrs *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->v[i]);
+	free(r->v);
+	memset(r, 0, sizeof *r);
+}
+
+/* The PTR set of the address: the names of its latest ok PTR answers. */
+static void rrs_ptr(struct rrs *r, const struct host_view *v)
+{
+	char buf[260];
+	for (size_t i = 0; i < v->nans; i++) {
+		const struct db_aud_answer *a = &v->ans[i];
+		if (streq_ci(a->qtype, "PTR") && dns_classify(a->status) == DNS_OK && a->name)
+			rrs_add(r, fqdn(a->name, buf, sizeof buf));
+	}
+}
+
+/* All addresses of one forward lookup (its latest run) into *out: buf when
+ * they fit in nbuf, else a malloc'd array (free it when *out != buf). */
+static size_t fwd_ips(const struct audit_ctx *c, const struct name_fwd *f, struct ipd_ip *buf,
+		      size_t nbuf, struct ipd_ip **out)
+{
+	*out = buf;
+	if (!c->names || f->cls != DNS_OK || !f->nip)
+		return 0;
+	if (f->nip > nbuf)
+		*out = xreallocarray(NULL, f->nip, sizeof **out);
+	return names_ips(c->names, f, *out, f->nip > nbuf ? f->nip : nbuf);
+}
+
+/* The A or AAAA set of a name. */
+static void rrs_fwd(struct rrs *r, const struct audit_ctx *c, const struct name_fwd *f)
+{
+	struct ipd_ip buf[16], *ips;
+	size_t n = fwd_ips(c, f, buf, 16, &ips);
+	for (size_t i = 0; i < n; i++) {
+		char t[IPD_IP_STRLEN];
+		rrs_add(r, ipd_ip_fmt(&ips[i], t, sizeof t));
+	}
+	if (ips != buf)
+		free(ips);
+}
+
+/* A DNS change guarded by the whole set r (empty: the set was absent). */
+static void fix_rr(struct rule_emit *em, const char *op, const char *name, const char *type,
+		   const char *value, const char *old, const struct rrs *r)
+{
+	fixb_dns_rr(&em->fx, op, NULL, name, type, value, old, (const char *const *)r->v, r->n);
+}
+
 enum ptr_state { PTR_UNCHECKED, PTR_OK, PTR_NEG, PTR_FAIL };
 
 static enum ptr_state ptr_state(const struct host_view *v)
@@ -604,7 +685,11 @@ static void r_missing_forward(const struct host_view *v, const struct audit_ctx 
 	add_records(em, v, c);
 	add_name_dns(em, c, e, f, qt);
 	char buf[260];
-	fixb_dns(&em->fx, "add", NULL, fqdn(h, buf, sizeof buf), qt, v->ip_text, NULL);
+	/* the name may hold other addresses: the add is guarded by that set */
+	struct rrs cur = { 0 };
+	rrs_fwd(&cur, c, f);
+	fix_rr(em, "add", fqdn(h, buf, sizeof buf), qt, v->ip_text, NULL, &cur);
+	rrs_free(&cur);
 	if (f->cls == DNS_OK)
 		emit(em, SUBJ_IP, v->ip_text, "%s has no %s record for %s (it points elsewhere)", h,
 		     qt, v->ip_text);
@@ -619,11 +704,18 @@ static void r_fwd_rev_mismatch(const struct host_view *v, const struct audit_ctx
 	if (!c->names)
 		return;
 	const char *qt = ipd_ip_is_v4(&v->ip) ? "A" : "AAAA";
+	const char *h = alloc_hostname(v);
 	const char *bad = NULL;
+	const struct name_ent *hbad = NULL; /* the IPAM name, when it is a bad PTR */
+	bool right = false;                 /* a PTR names the IPAM host */
+	struct rrs stray = { 0 };           /* bad PTRs other than the IPAM name */
+	char buf[260];
 	for (size_t i = 0; i < v->nans; i++) {
 		const struct db_aud_answer *a = &v->ans[i];
 		if (!streq_ci(a->qtype, "PTR") || dns_classify(a->status) != DNS_OK || !a->name)
 			continue;
+		bool is_h = h && host_matches(h, a->name);
+		right |= is_h;
 		/* usually the PTR is the IPAM name, already looked up for the view */
 		char pn[256];
 		dns_norm(a->name, pn, sizeof pn);
@@ -639,16 +731,35 @@ static void r_fwd_rev_mismatch(const struct host_view *v, const struct audit_ctx
 		evb_answer(&em->ev, a, a->name);
 		add_name_dns(em, c, e, f, qt);
 		bad = a->name;
+		if (is_h)
+			hbad = e;
+		else
+			rrs_add(&stray, fqdn(a->name, buf, sizeof buf));
 	}
 	if (!bad) {
 		emit_discard(em);
+		rrs_free(&stray);
 		return;
 	}
 	add_records(em, v, c);
-	const char *h = alloc_hostname(v);
-	char buf[260];
-	if (h && host_matches(h, bad) && strchr(h, '.'))
-		fixb_dns(&em->fx, "add", NULL, fqdn(h, buf, sizeof buf), qt, v->ip_text, NULL);
+	if (hbad && strchr(h, '.')) {
+		/* the IPAM name is the PTR: its forward record is what is missing */
+		struct rrs cur = { 0 };
+		rrs_fwd(&cur, c, fwd_for(hbad, &v->ip));
+		fix_rr(em, "add", fqdn(h, buf, sizeof buf), qt, v->ip_text, NULL, &cur);
+		rrs_free(&cur);
+	}
+	if (right && stray.n) {
+		/* a PTR names the IPAM host: the others that do not resolve back
+		 * are stray; each goes, the right one stays (guard: the whole set) */
+		char rev[IPD_REVNAME_LEN];
+		struct rrs set = { 0 };
+		rrs_ptr(&set, v);
+		for (size_t i = 0; i < stray.n; i++)
+			fix_rr(em, "delete", revname(v, rev), "PTR", stray.v[i], stray.v[i], &set);
+		rrs_free(&set);
+	}
+	rrs_free(&stray);
 	char n[256];
 	emit(em, SUBJ_IP, v->ip_text, "PTR of %s names %s, which does not resolve back to it",
 	     v->ip_text, dns_norm(bad, n, sizeof n));
@@ -675,9 +786,19 @@ static void r_name_mismatch(const struct host_view *v, const struct audit_ctx *c
 	add_records(em, v, c);
 	add_ptr_dns(em, v);
 	char buf[260], old[260];
-	if (strchr(h, '.'))
-		fixb_dns(&em->fx, "replace", NULL, revname(v, rev), "PTR", fqdn(h, buf, sizeof buf),
-			 fqdn(ptr, old, sizeof old));
+	if (strchr(h, '.')) {
+		/* the PTR set becomes the IPAM name: one record replaced, every
+		 * other name of the set (none is the IPAM name) deleted, all in
+		 * one message guarded by the whole set as seen */
+		struct rrs set = { 0 };
+		rrs_ptr(&set, v);
+		fqdn(ptr, old, sizeof old);
+		fix_rr(em, "replace", revname(v, rev), "PTR", fqdn(h, buf, sizeof buf), old, &set);
+		for (size_t i = 0; i < set.n; i++)
+			if (strcmp(set.v[i], old) != 0)
+				fix_rr(em, "delete", rev, "PTR", set.v[i], set.v[i], &set);
+		rrs_free(&set);
+	}
 	char n[256];
 	emit(em, SUBJ_IP, v->ip_text, "IPAM names %s \"%s\" but its PTR says %s", v->ip_text, h,
 	     dns_norm(ptr, n, sizeof n));
@@ -690,6 +811,8 @@ static void r_stale_dns(const struct host_view *v, const struct audit_ctx *c, st
 		return;
 	size_t n = 0;
 	char buf[260];
+	struct rrs ptrs = { 0 };
+	rrs_ptr(&ptrs, v);
 	for (size_t i = 0; i < v->nans; i++) {
 		const struct db_aud_answer *a = &v->ans[i];
 		if (dns_classify(a->status) != DNS_OK)
@@ -698,15 +821,24 @@ static void r_stale_dns(const struct host_view *v, const struct audit_ctx *c, st
 			if (!a->name)
 				continue;
 			evb_answer(&em->ev, a, a->name);
-			fixb_dns(&em->fx, "delete", NULL, revname(v, rev), "PTR", fqdn(a->name, buf, sizeof buf),
-				 fqdn(a->name, buf, sizeof buf));
+			fqdn(a->name, buf, sizeof buf);
+			fix_rr(em, "delete", revname(v, rev), "PTR", buf, buf, &ptrs);
 		} else {
 			evb_answer(&em->ev, a, v->ip_text);
-			fixb_dns(&em->fx, "delete", NULL, fqdn(a->qname, buf, sizeof buf), a->qtype,
-				 v->ip_text, v->ip_text);
+			/* the name's whole set guards it (round robin: the
+			 * other addresses stay) */
+			struct rrs set = { 0 };
+			const struct name_ent *e = c->names ? names_get(c->names, a->qname) : NULL;
+			if (e)
+				rrs_fwd(&set, c, streq_ci(a->qtype, "AAAA") ? &e->aaaa : &e->a);
+			rrs_add(&set, v->ip_text);
+			fix_rr(em, "delete", fqdn(a->qname, buf, sizeof buf), a->qtype, v->ip_text,
+			       v->ip_text, &set);
+			rrs_free(&set);
 		}
 		n++;
 	}
+	rrs_free(&ptrs);
 	for (size_t i = 0; i < v->nzrec; i++) {
 		evb_zone(&em->ev, &v->zrec[i], v->ip_text);
 		n++;
@@ -805,8 +937,9 @@ static void r_dangling_dns(const struct name_ent *e, const struct audit_ctx *c,
 	for (int k = 0; k < 2; k++) {
 		if (fs[k]->cls != DNS_OK)
 			continue;
-		struct ipd_ip ips[16];
-		size_t m = names_ips(c->names, fs[k], ips, 16);
+		struct ipd_ip buf16[16], *ips;
+		size_t m = fwd_ips(c, fs[k], buf16, 16, &ips);
+		struct rrs set = { 0 };   /* the guard: the whole set, own addresses too */
 		for (size_t i = 0; i < m; i++) {
 			if (ctx_is_own(c, &ips[i]) || !ip_is_public(&ips[i]))
 				continue;
@@ -820,7 +953,9 @@ static void r_dangling_dns(const struct name_ent *e, const struct audit_ctx *c,
 						   .at = fs[k]->at, .qname = e->name, .qtype = qt[k],
 						   .status = "ok" };
 			evb_answer(&em->ev, &a, t);
-			fixb_dns(&em->fx, "delete", NULL, fqdn(e->name, buf, sizeof buf), qt[k], t, t);
+			if (!set.n)
+				rrs_fwd(&set, c, fs[k]);
+			fix_rr(em, "delete", fqdn(e->name, buf, sizeof buf), qt[k], t, t, &set);
 			if (!n++) {
 				snprintf(first, sizeof first, "%s", t);
 				evb_detail_str(&em->ev, "ip", t);
@@ -834,6 +969,9 @@ static void r_dangling_dns(const struct name_ent *e, const struct audit_ctx *c,
 					evb_detail_str(&em->ev, "country", g.country);
 			}
 		}
+		rrs_free(&set);
+		if (ips != buf16)
+			free(ips);
 	}
 	if (!n) {
 		emit_discard(em);
@@ -1064,13 +1202,14 @@ const struct rule rule_table[] = {
 	{ "forward-reverse-mismatch", SEV_MEDIUM, SUBJ_IP,
 	  "a PTR names a host whose forward lookup (same family) does not contain the address",
 	  "broken forward-confirmed reverse DNS fails FCrDNS checks (mail, SSH, logs lie)",
-	  "fix the PTR or the A/AAAA record so they agree",
+	  "fix the PTR or the A/AAAA record so they agree (fix: dns add of the forward record when "
+	  "the PTR is the IPAM name; dns delete of the other PTRs when one PTR is the IPAM name)",
 	  .addr = r_fwd_rev_mismatch },
 	{ "name-mismatch", SEV_LOW, SUBJ_IP,
 	  "the IPAM hostname differs from every PTR name of the address (a short IPAM name "
 	  "matches the PTR's first label)",
 	  "two sources of truth disagree about what the host is called",
-	  "decide which is right; fix: dns replace PTR with the IPAM name",
+	  "decide which is right; fix: dns replace: the PTR set becomes the IPAM name",
 	  .addr = r_name_mismatch },
 	{ "stale-dns", SEV_MEDIUM, SUBJ_IP,
 	  "A/AAAA/PTR records (live answers or zone data) for an address that is neither "

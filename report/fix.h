@@ -6,15 +6,27 @@
  * nsupdate (nsupdate(1); verified shapes in formats-and-conventions §1.3/1.4):
  *  - one UPDATE message per change, each with `server` and `zone`, each
  *    preceded by a `;` comment naming the finding (fingerprint) it fixes;
- *  - add:     prereq nxrrset NAME IN TYPE            + update add
- *  - delete:  prereq yxrrset NAME IN TYPE OLD        + update delete NAME IN TYPE OLD
- *  - replace: prereq yxrrset NAME IN TYPE OLD        + update delete NAME IN TYPE
+ *  - the fix's "rrset" is the whole RRset as the audit saw it; with it:
+ *      prereq yxrrset NAME IN TYPE V   for every V of the set (nsupdate
+ *                                      combines them into one RRset that
+ *                                      must match exactly, RFC 2136 §2.4.2)
+ *      + update delete NAME IN TYPE OLD   (delete, replace: only the wrong
+ *                                          records; the rest of the set stays)
+ *      + update add NAME TTL IN TYPE VALUE (add, replace)
+ *    All changes of one set under one guard (several stale records, a
+ *    replace and the deletes of the other names of a PTR set, an add and a
+ *    delete) go in one message: separate messages would each guard the
+ *    whole set and all but the first would fail. A set value that cannot be
+ *    written, or a set without OLD, refuses the change (a guard that cannot
+ *    list the set would never match).
+ *  - add without "rrset" (the set was absent):
+ *             prereq nxrrset NAME IN TYPE            + update add
+ *  - fixes without "rrset" (audits before it):
+ *    delete:  prereq yxrrset NAME IN TYPE OLD        + update delete NAME IN TYPE OLD
+ *    replace: prereq yxrrset NAME IN TYPE OLD        + update delete NAME IN TYPE
  *                                                    + update add NAME TTL IN TYPE VALUE
  *    When the newest resolve run saw more records in that RRset (round
- *    robin), one prereq line per record guards the whole set (nsupdate
- *    combines them into one RRset that must match exactly) and only OLD is
- *    deleted (replace: delete OLD + add VALUE). Several stale records of one
- *    set are deleted in one message under that one guard.
+ *    robin), that set guards it as above and only OLD is deleted.
  *    (compare-and-swap: the change applies only while the zone still holds
  *    exactly what the audit saw; a second run fails its prereqs, rc 2, and
  *    changes nothing);
@@ -47,6 +59,7 @@ enum fix_check {
 	FIX_BAD_OLD,       /* delete/replace without a valid observed value */
 	FIX_BAD_IP,        /* "ip" does not parse, or disagrees with "name" */
 	FIX_BAD_ZONE,      /* zone invalid or does not contain the name */
+	FIX_BAD_RRSET,     /* "rrset" holds an unwritable value, or lacks the old value */
 };
 const char *fix_check_str(enum fix_check c);
 

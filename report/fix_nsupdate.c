@@ -27,6 +27,8 @@ const char *fix_check_str(enum fix_check c)
 		[FIX_BAD_OLD] = "no valid observed value to compare against",
 		[FIX_BAD_IP] = "address does not parse or disagrees with the owner name",
 		[FIX_BAD_ZONE] = "zone is not valid or does not contain the name",
+		[FIX_BAD_RRSET] = "observed record set holds a value that cannot be written, or not "
+				  "the value to change",
 	};
 	return (unsigned)c < sizeof s / sizeof s[0] ? s[c] : "?";
 }
@@ -39,12 +41,16 @@ struct change {
 	enum fix_check chk;
 	char *bad;          /* offending text (raw) when refused */
 	size_t bad_len;
+	const struct db_text *badsrc; /* the same in the fix (normalize only) */
 	size_t seq;         /* input order, for a stable sort */
 	char *also;         /* fingerprints of merged duplicates, "\n"-separated */
-	char **pre;         /* delete/replace: the whole RRset the audit saw */
+	char **pre;         /* the whole RRset the audit saw (sorted), guarding the change */
 	size_t npre;
+	bool pre_fix;       /* pre from the fix's "rrset" (else from the store, legacy) */
 	char **xold;        /* more records of the same RRset deleted in this message */
 	size_t nxold;
+	char **xval;        /* more records added to the same RRset in this message */
+	size_t nxval;
 };
 
 static bool teq(const struct db_text *t, const char *s)
@@ -91,6 +97,7 @@ static char *norm_value(const struct db_text *t, const char *type)
 static enum fix_check refuse(struct change *c, enum fix_check chk, const struct db_text *bad)
 {
 	c->chk = chk;
+	c->badsrc = bad;
 	if (bad && bad->p) {
 		c->bad = xmalloc(bad->n + 1);
 		memcpy(c->bad, bad->p, bad->n);
@@ -98,6 +105,47 @@ static enum fix_check refuse(struct change *c, enum fix_check chk, const struct 
 		c->bad_len = bad->n;
 	}
 	return chk;
+}
+
+static int strpcmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool has_str(char *const *v, size_t n, const char *s)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (strcmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* The fix's "rrset" (the whole set as the audit saw it) into c->pre. Every
+ * value must be writable, or the guard could not list the set exactly and
+ * would never match: the change is refused instead. A change of an existing
+ * record needs that record in the set; an add with an empty set is an add
+ * to an absent set (prereq nxrrset). */
+static enum fix_check normalize_rrset(const struct db_rpt_fix_dns *fx, struct change *c)
+{
+	if (fx->rrset_bad)
+		return refuse(c, FIX_BAD_RRSET, NULL);
+	for (size_t i = 0; i < fx->nrrset; i++) {
+		char *v = norm_value(&fx->rrset[i], c->type);
+		if (!v)
+			return refuse(c, FIX_BAD_RRSET, &fx->rrset[i]);
+		if (has_str(c->pre, c->npre, v)) {
+			free(v);
+			continue;
+		}
+		c->pre = xreallocarray(c->pre, c->npre + 1, sizeof *c->pre);
+		c->pre[c->npre++] = v;
+	}
+	if (c->npre)
+		qsort(c->pre, c->npre, sizeof *c->pre, strpcmp);
+	c->pre_fix = true;
+	if (c->old && !has_str(c->pre, c->npre, c->old))
+		return refuse(c, FIX_BAD_RRSET, fx->old.p ? &fx->old : &fx->value);
+	return FIX_OK;
 }
 
 /* Validate and normalize fx into c (zone left to derive_zone when absent). */
@@ -160,7 +208,7 @@ static enum fix_check normalize(const struct db_rpt_fix_dns *fx, struct change *
 		    strcmp(c->name + nl - zl, c->zone) != 0 || (zl < nl && c->name[nl - zl - 1] != '.'))
 			return refuse(c, FIX_BAD_ZONE, &fx->zone);
 	}
-	return FIX_OK;
+	return fx->has_rrset ? normalize_rrset(fx, c) : FIX_OK;
 }
 
 static void change_free(struct change *c)
@@ -174,6 +222,9 @@ static void change_free(struct change *c)
 	for (size_t i = 0; i < c->nxold; i++)
 		free(c->xold[i]);
 	free(c->xold);
+	for (size_t i = 0; i < c->nxval; i++)
+		free(c->xval[i]);
+	free(c->xval);
 }
 
 enum fix_check fix_dns_check(const struct db_rpt_fix_dns *fx, struct db_text *bad)
@@ -190,6 +241,7 @@ enum fix_check fix_dns_check(const struct db_rpt_fix_dns *fx, struct db_text *ba
 		case FIX_BAD_OLD: src = fx->old.p ? &fx->old : &fx->value; break;
 		case FIX_BAD_IP: src = fx->ip.p ? &fx->ip : &fx->name; break;
 		case FIX_BAD_ZONE: src = &fx->zone; break;
+		case FIX_BAD_RRSET: src = c.badsrc ? c.badsrc : &fx->name; break;
 		default: src = fx->name.p ? &fx->name : &fx->subject; break;
 		}
 		*bad = *src;
@@ -288,16 +340,12 @@ static int rrset_cb(void *arg, const struct db_text *t)
 	return 0;
 }
 
-static int strpcmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* "prereq yxrrset NAME TYPE VALUE" lines of one name and type form one
- * RRset that must match exactly (nsupdate(1)); a record deleted from a
- * round-robin set is guarded by the whole set as resolved, so the change
- * applies while nothing else changed. Falls back to the single observed
- * value when the resolved set does not hold it or holds unsafe text. */
+ * RRset that must match exactly (nsupdate(1)). Fixes from audits that did
+ * not record the set ("rrset"): a record deleted from a round-robin set is
+ * guarded by the whole set as last resolved, so the change applies while
+ * nothing else changed. Falls back to the single observed value when the
+ * resolved set does not hold it or holds unsafe text. */
 static void load_rrset(struct db *db, struct change *c)
 {
 	struct rrset r = { .type = c->type };
@@ -371,11 +419,79 @@ static int change_key_cmp(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
+static bool same_pre(const struct change *a, const struct change *b)
+{
+	if (a->npre != b->npre)
+		return false;
+	for (size_t k = 0; k < a->npre; k++)
+		if (strcmp(a->pre[k], b->pre[k]) != 0)
+			return false;
+	return true;
+}
+
 static bool same_change(const struct change *a, const struct change *b)
 {
 	return a->chk == FIX_OK && b->chk == FIX_OK && !nullcmp(a->zone, b->zone) &&
 	       !nullcmp(a->op, b->op) && !nullcmp(a->type, b->type) && !nullcmp(a->name, b->name) &&
-	       !nullcmp(a->value, b->value) && !nullcmp(a->old, b->old);
+	       !nullcmp(a->value, b->value) && !nullcmp(a->old, b->old) && same_pre(a, b);
+}
+
+static void add_also(struct change *a, const char *fp)
+{
+	if (strcmp(a->fingerprint, fp) == 0)
+		return; /* one finding's changes of one set: named once */
+	for (const char *p = a->also; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		if (n == strlen(fp) && strncmp(p, fp, n) == 0)
+			return;
+		p += n + (e ? 1 : 0);
+	}
+	struct sbuf b = SBUF_INIT;
+	if (a->also)
+		sbuf_printf(&b, "%s\n", a->also);
+	sbuf_adds(&b, fp);
+	free(a->also);
+	a->also = sbuf_detach(&b);
+}
+
+/* Join b (same zone, name, type and guard) into a's message: a then deletes
+ * the union of the records both delete and adds the union of the records
+ * both add. False (nothing joined) when one would add what the other
+ * deletes. */
+static bool join_change(struct change *a, struct change *b)
+{
+	const char *bdel = strcmp(b->op, "add") != 0 ? b->old : NULL;
+	const char *badd = strcmp(b->op, "delete") != 0 ? b->value : NULL;
+	bool adel = strcmp(a->op, "add") != 0, aadd = strcmp(a->op, "delete") != 0;
+	if ((badd && adel && (!strcmp(a->old, badd) || has_str(a->xold, a->nxold, badd))) ||
+	    (bdel && aadd && (!strcmp(a->value, bdel) || has_str(a->xval, a->nxval, bdel))))
+		return false;
+	if (bdel) {
+		if (!adel) {
+			free(a->old);
+			a->old = xstrdup(bdel);
+			adel = true;
+		} else if (strcmp(a->old, bdel) != 0 && !has_str(a->xold, a->nxold, bdel)) {
+			a->xold = xreallocarray(a->xold, a->nxold + 1, sizeof *a->xold);
+			a->xold[a->nxold++] = xstrdup(bdel);
+		}
+	}
+	if (badd) {
+		if (!aadd) {
+			free(a->value);
+			a->value = xstrdup(badd);
+			aadd = true;
+		} else if (strcmp(a->value, badd) != 0 && !has_str(a->xval, a->nxval, badd)) {
+			a->xval = xreallocarray(a->xval, a->nxval + 1, sizeof *a->xval);
+			a->xval[a->nxval++] = xstrdup(badd);
+		}
+	}
+	if (adel && aadd && strcmp(a->op, "replace") != 0) {
+		free(a->op);
+		a->op = xstrdup("replace");
+	}
+	return true;
 }
 
 static void write_message(FILE *out, const struct fix_nsupdate_opts *o, const struct change *c)
@@ -404,25 +520,35 @@ static void write_message(FILE *out, const struct fix_nsupdate_opts *o, const st
 	else
 		fprintf(out, "server %s\n", o->server);
 	fprintf(out, "zone %s\n", c->zone);
-	if (strcmp(c->op, "add") == 0) {
+	if (strcmp(c->op, "add") == 0 && !c->npre) {
 		fprintf(out, "prereq nxrrset %s IN %s\n", c->name, c->type);
 		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
 		fputs("send\n;\n", out);
 		return;
 	}
-	if (c->npre)
+	if (c->npre) {
+		/* the whole set as seen, then only the wrong records go and the
+		 * right ones come; the rest of the set stays */
 		for (size_t i = 0; i < c->npre; i++)
 			fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->pre[i]);
-	else
-		fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->old);
+		if (strcmp(c->op, "add") != 0) {
+			fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
+			for (size_t i = 0; i < c->nxold; i++)
+				fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->xold[i]);
+		}
+		if (strcmp(c->op, "delete") != 0) {
+			fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type,
+				c->value);
+			for (size_t i = 0; i < c->nxval; i++)
+				fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl,
+					c->type, c->xval[i]);
+		}
+		fputs("send\n;\n", out);
+		return;
+	}
+	fprintf(out, "prereq yxrrset %s IN %s %s\n", c->name, c->type, c->old);
 	if (strcmp(c->op, "delete") == 0) {
 		fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
-		for (size_t i = 0; i < c->nxold; i++)
-			fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->xold[i]);
-	} else if (c->npre) {
-		/* only the wrong record goes; the rest of the set stays */
-		fprintf(out, "update delete %s IN %s %s\n", c->name, c->type, c->old);
-		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
 	} else {
 		fprintf(out, "update delete %s IN %s\n", c->name, c->type);
 		fprintf(out, "update add %s %" PRId64 " IN %s %s\n", c->name, o->ttl, c->type, c->value);
@@ -439,6 +565,8 @@ static void write_plan(FILE *out, const struct change *c)
 		fprintf(out, " %s", c->xold[i]);
 	if (c->value)
 		fprintf(out, "%s%s", c->old ? " -> " : " ", c->value);
+	for (size_t i = 0; i < c->nxval; i++)
+		fprintf(out, " %s", c->xval[i]);
 	fputs("   (", out);
 	esc_term_str(ESC_FILE(out), c->fingerprint);
 	fputs(")\n", out);
@@ -461,7 +589,7 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 			continue;
 		if (!c->zone)
 			c->zone = derive_zone(&zs, c->name);
-		if (c->old)
+		if (c->old && !c->pre_fix)
 			load_rrset(db, c);
 	}
 	/* merge identical changes asked for by several findings (two findings
@@ -483,34 +611,25 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 		}
 		i = j - 1;
 	}
-	/* several stale records of one RRset: one message guarded by the whole
-	 * set deletes them all (separate messages would each guard the full
-	 * set, and all but the first would fail) */
+	/* several changes of one RRset under one guard (stale records of a
+	 * round-robin set; a replace and the deletes of the other names of a
+	 * PTR set): one message guarded by the whole set makes them all
+	 * (separate messages would each guard the full set, and all but the
+	 * first would fail) */
 	for (size_t i = 0; i < cl.n; i++) {
 		struct change *a = &cl.v[i];
-		if (a->chk != FIX_OK || !a->npre || strcmp(a->op, "delete") != 0)
+		if (a->chk != FIX_OK || !a->npre)
 			continue;
 		for (size_t j = i + 1; j < cl.n; j++) {
 			struct change *b = &cl.v[j];
 			if ((int)b->chk == -1)
 				continue;
-			if (b->chk != FIX_OK || strcmp(b->op, "delete") != 0 || nullcmp(a->zone, b->zone) ||
-			    strcmp(a->name, b->name) || strcmp(a->type, b->type))
+			if (b->chk != FIX_OK || nullcmp(a->zone, b->zone) || strcmp(a->name, b->name) ||
+			    strcmp(a->type, b->type))
 				break;
-			bool same = a->npre == b->npre;
-			for (size_t k = 0; same && k < a->npre; k++)
-				same = strcmp(a->pre[k], b->pre[k]) == 0;
-			if (!same)
-				break;
-			a->xold = xreallocarray(a->xold, a->nxold + 1, sizeof *a->xold);
-			a->xold[a->nxold++] = b->old;
-			b->old = NULL;
-			struct sbuf sb = SBUF_INIT;
-			if (a->also)
-				sbuf_printf(&sb, "%s\n", a->also);
-			sbuf_adds(&sb, b->fingerprint);
-			free(a->also);
-			a->also = sbuf_detach(&sb);
+			if (!same_pre(a, b) || !join_change(a, b))
+				continue;
+			add_also(a, b->fingerprint);
 			b->chk = -1;
 			st->grouped++;
 		}
@@ -532,8 +651,8 @@ enum ipd_status fix_nsupdate_write(struct db *db, const struct fix_nsupdate_opts
 		      ";   (KEYFILE: a TSIG key from tsig-keygen; no secret is stored here)\n"
 		      "; exit status 0: every change applied; 2: a prerequisite failed, i.e. the\n"
 		      ";   zone changed since the audit and that change was NOT applied.\n"
-		      "; Each message is atomic and guarded: adds by `prereq nxrrset`, deletes and\n"
-		      ";   corrections by `prereq yxrrset` with the exact value the audit saw.\n"
+		      "; Each message is atomic and guarded: adds to an absent set by `prereq\n"
+		      ";   nxrrset`, other changes by `prereq yxrrset` with the exact set the audit saw.\n"
 		      ";   Running the script twice changes nothing the second time.\n"
 		      "; (no blank lines below: nsupdate sends on a blank line)\n;\n",
 		      out);

@@ -33,7 +33,7 @@ j = json.loads(utf8("report.json", raw))
 check(j["schema_version"] == 1, "json: schema_version at top")
 for k in ("sources", "coverage", "subnets", "findings", "hosts"):
     check(all(r.get("schema_version") == 1 for r in j[k]), f"json: schema_version in every {k} record")
-check(len(j["findings"]) == 16, f"json: 16 findings of run 5 (got {len(j['findings'])})")
+check(len(j["findings"]) == 17, f"json: 17 findings of run 5 (got {len(j['findings'])})")
 sums = [f["summary"] for f in j["findings"]]
 check(any("<script>document.title='PWNED-SCRIPT'</script>" in s for s in sums), "json: hostile summary kept verbatim")
 check(any("\ufffd" in s and "\x1b]0;owned" in s for s in sums), "json: invalid UTF-8 -> U+FFFD, controls escaped and kept")
@@ -52,7 +52,7 @@ for i, line in enumerate(read("report.ndjson").split(b"\n")[:-1]):
     types[r["type"]] = types.get(r["type"], 0) + 1
 check(len(j["refused_fixes"]) == 2 and all(r["schema_version"] == 1 for r in j["refused_fixes"]),
       "json: 2 refused fixes listed")
-check(types.get("report") == 1 and types.get("finding") == 16 and types.get("host", 0) >= 10
+check(types.get("report") == 1 and types.get("finding") == 17 and types.get("host", 0) >= 10
       and types.get("refused_fix") == 2,
       f"ndjson record types {types}")
 
@@ -70,7 +70,7 @@ def csv_rows(name):
             check(not cell.startswith(FORMULA), f"{name}: cell starts with a formula character: {cell[:40]!r}")
     return rows
 f = csv_rows("findings.csv")
-check(len(f) == 17, f"findings.csv: 16 rows + header (got {len(f)})")
+check(len(f) == 18, f"findings.csv: 17 rows + header (got {len(f)})")
 check(any(c.startswith("'=HYPERLINK(") for r in f for c in r), "findings.csv: =HYPERLINK prefixed with '")
 h = csv_rows("hosts.csv")
 check(any(c.startswith("'=HYPERLINK(") for r in h for c in r), "hosts.csv: =HYPERLINK prefixed with '")
@@ -110,7 +110,7 @@ check("&lt;script&gt;document.title=&#x27;PWNED-SCRIPT&#x27;&lt;/script&gt;" in 
 check("\ufffd" in html, "html: invalid UTF-8 shown as U+FFFD")
 fsec = html[html.index("<section id=findings>"):]
 fsec = fsec[:fsec.index("</section>")]
-check(fsec.count("<tr><td>") + fsec.count("<tr class=sup>") == 16, "html: 16 finding rows")
+check(fsec.count("<tr><td>") + fsec.count("<tr class=sup>") == 17, "html: 17 finding rows")
 check(fsec.count("<tr class=sup>") == 1, "html: 1 suppressed row")
 check("Names refused for DNS fixes" in html and "update delete web.example.test." in html,
       "html: refused fix names listed")
@@ -130,7 +130,7 @@ for line in ns.split("\n")[:-1]:
         msgs.append(cur)
         cur = []
 check(cur == [], "nsupdate: ends with send")
-check(len(msgs) == 6, f"nsupdate: 6 messages (got {len(msgs)})")
+check(len(msgs) == 7, f"nsupdate: 7 messages (got {len(msgs)})")
 for mm in msgs:
     check(mm[0].startswith("server ") and mm[1].startswith("zone ") and mm[2].startswith("prereq "),
           f"nsupdate: server, zone, prereq first: {mm[:3]}")
@@ -138,6 +138,20 @@ for mm in msgs:
         if l.startswith(("prereq", "update")):
             check(l.split()[2].endswith(".") or l.split()[0] == "prereq" and l.split()[2].endswith("."),
                   f"nsupdate: absolute owner in {l!r}")
+# a guard listing several records of a set (yxrrset with rdata) goes with
+# per-record deletes only: deleting the whole set would take the right
+# records with the wrong ones
+for mm in msgs:
+    guards = [l for l in mm if l.startswith("prereq yxrrset ")]
+    if len(guards) > 1:
+        check(all(len(l.split()) == 6 for l in mm if l.startswith("update delete ")),
+              f"nsupdate: multi-record guard, per-record deletes: {mm}")
+        owners = {tuple(l.split()[2:5]) for l in guards}
+        check(len(owners) == 1, f"nsupdate: one RRset per guard: {guards}")
+check(any("prereq yxrrset 11.2.0.192.in-addr.arpa. IN PTR other.example.test." in mm and
+          "prereq yxrrset 11.2.0.192.in-addr.arpa. IN PTR wrong.example.test." in mm and
+          "update add 11.2.0.192.in-addr.arpa. 3600 IN PTR app.example.test." in mm for mm in msgs),
+      "nsupdate: the multi-PTR name-mismatch is guarded by both names, in one message")
 check("update delete web.example.test" not in ns.replace("; refused", "").split("; ---- refused")[0],
       "nsupdate: injected command not emitted")
 check("; refused add owner is not a valid host name: evil.example.test. 300 A 192.0.2.58\\x0aupdate delete"

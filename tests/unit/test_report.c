@@ -74,6 +74,31 @@ static void dns_check(void **state)
 	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
 	f.name = T("1.2.0.192.in-addr.arpa.");
 	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_IP);
+	/* the whole set as the audit saw it ("rrset") */
+	struct db_text set[3] = { T("wrong.example.test."), T("OTHER.example.test"), T("x") };
+	f = fx("replace", NULL, "11.2.0.192.in-addr.arpa.", "PTR", "app.example.test.", "wrong.example.test.");
+	f.has_rrset = true, f.rrset = set, f.nrrset = 2;
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	f.old = T("gone.example.test."); /* the value to change is not in the set */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_RRSET);
+	assert_int_equal(bad.n, strlen("gone.example.test."));
+	f.old = T("wrong.example.test.");
+	set[1] = T("other.example.test.\nupdate delete web.example.test. A"); /* unwritable: no guard */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_RRSET);
+	assert_ptr_equal(bad.p, set[1].p);
+	f.rrset_bad = true, f.nrrset = 0; /* not an array of strings */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_RRSET);
+	f = fx("delete", NULL, "rr.example.test.", "A", NULL, "192.0.2.97");
+	set[0] = T("192.0.2.96"), set[1] = T("192.0.2.97");
+	f.has_rrset = true, f.rrset = set, f.nrrset = 2;
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	f.nrrset = 0; /* empty set: nothing to delete */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_RRSET);
+	f = fx("add", NULL, "h.example.test.", "A", "192.0.2.20", NULL); /* add next to others */
+	f.has_rrset = true, f.rrset = set, f.nrrset = 2;
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_OK);
+	set[1] = T("2001:db8::1"); /* wrong family in the set */
+	assert_int_equal(fix_dns_check(&f, &bad), FIX_BAD_RRSET);
 	/* a NUL inside a name is not cut short */
 	struct db_text nul = { "ok.example.test\0.evil", 21 };
 	f = fx("add", NULL, NULL, "A", "192.0.2.1", NULL);
@@ -432,6 +457,98 @@ static void ipam_netbox_ids(void **state)
 	db_close(db);
 }
 
+/* Fixes that carry the set the audit saw ("rrset"), as the rules write them
+ * now: the guard lists exactly that set (not the store's newest answers),
+ * only the wrong records go, and the changes of one set share a message. */
+static const char rrset_fixture[] =
+	"INSERT INTO runs (id, kind, started, status) VALUES (1, 'audit', 1700000000, 'ok');"
+	"INSERT INTO findings (run_id, fingerprint, rule, severity, subject_kind, subject, state, summary, fix)"
+	" VALUES"
+	/* name-mismatch on a PTR set of three names: replace one, delete two */
+	" (1, 'name-mismatch|192.0.2.11', 'name-mismatch', 'low', 'ip', '192.0.2.11', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"replace\",\"name\":\"11.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"app.example.test.\",\"old\":\"wrong.example.test.\","
+	"  \"rrset\":[\"wrong.example.test.\",\"b.example.test.\",\"A.example.test\"]},"
+	"  {\"op\":\"delete\",\"name\":\"11.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"b.example.test.\",\"old\":\"b.example.test.\","
+	"  \"rrset\":[\"wrong.example.test.\",\"b.example.test.\",\"A.example.test\"]},"
+	"  {\"op\":\"delete\",\"name\":\"11.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"a.example.test.\",\"old\":\"a.example.test.\","
+	"  \"rrset\":[\"wrong.example.test.\",\"b.example.test.\",\"A.example.test\"]}]}'),"
+	/* forward-reverse-mismatch: the IPAM name's PTR stays, the stray goes */
+	" (1, 'forward-reverse-mismatch|192.0.2.10', 'forward-reverse-mismatch', 'medium', 'ip',"
+	"  '192.0.2.10', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"10.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"stray.example.test.\",\"old\":\"stray.example.test.\","
+	"  \"rrset\":[\"web.example.test.\",\"stray.example.test.\"]}]}'),"
+	/* missing-forward: the name points elsewhere; a guarded add, not nxrrset */
+	" (1, 'missing-forward|192.0.2.20', 'missing-forward', 'low', 'ip', '192.0.2.20', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"h.example.test.\",\"type\":\"A\","
+	"  \"value\":\"192.0.2.20\",\"old\":null,\"rrset\":[\"192.0.2.99\"]}]}'),"
+	/* and the same set's stale address (dangling-dns): joined with the add */
+	" (1, 'dangling-dns|h.example.test', 'dangling-dns', 'high', 'name', 'h.example.test', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"h.example.test.\",\"type\":\"A\","
+	"  \"value\":\"192.0.2.99\",\"old\":\"192.0.2.99\",\"rrset\":[\"192.0.2.99\"]}]}'),"
+	/* an add to an absent set: rrset empty = nxrrset */
+	" (1, 'missing-ptr|192.0.2.21', 'missing-ptr', 'low', 'ip', '192.0.2.21', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"add\",\"name\":\"21.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"k.example.test.\",\"old\":null,\"rrset\":[]}]}'),"
+	/* a set with a name that cannot be written: refused, never a guard
+	 * that could not match */
+	" (1, 'stale-dns|192.0.2.98', 'stale-dns', 'low', 'ip', '192.0.2.98', 'new', 's',"
+	"  '{\"dns\":[{\"op\":\"delete\",\"name\":\"98.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+	"  \"value\":\"old.example.test.\",\"old\":\"old.example.test.\","
+	"  \"rrset\":[\"old.example.test.\",\"my_host.example.test.\"]}]}');"
+	/* the store's newest answers disagree with the audit: the fix's set wins */
+	"INSERT INTO dns_answers (run_id, qname, qtype, status, ip_text, name, at) VALUES"
+	" (1, '11.2.0.192.in-addr.arpa.', 'PTR', 'ok', '192.0.2.11', 'wrong.example.test.', 2),"
+	" (1, '11.2.0.192.in-addr.arpa.', 'PTR', 'ok', '192.0.2.11', 'z.example.test.', 2);";
+
+static void nsupdate_rrset(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/rr.db", dir);
+	struct db *db;
+	assert_int_equal(db_open(path, DB_CREATE, &db), IPD_OK);
+	assert_int_equal(db_rpt_load_fixture(db, rrset_fixture), IPD_OK);
+	struct fix_stats st;
+	char *s = nsupdate_script(db, false, &st);
+	assert_non_null(strstr(s, "zone 2.0.192.in-addr.arpa.\n"
+				  "prereq yxrrset 11.2.0.192.in-addr.arpa. IN PTR a.example.test.\n"
+				  "prereq yxrrset 11.2.0.192.in-addr.arpa. IN PTR b.example.test.\n"
+				  "prereq yxrrset 11.2.0.192.in-addr.arpa. IN PTR wrong.example.test.\n"
+				  "update delete 11.2.0.192.in-addr.arpa. IN PTR a.example.test.\n"
+				  "update delete 11.2.0.192.in-addr.arpa. IN PTR b.example.test.\n"
+				  "update delete 11.2.0.192.in-addr.arpa. IN PTR wrong.example.test.\n"
+				  "update add 11.2.0.192.in-addr.arpa. 300 IN PTR app.example.test.\nsend\n"));
+	assert_null(strstr(s, "z.example.test"));
+	assert_null(strstr(s, "update delete 11.2.0.192.in-addr.arpa. IN PTR\n"));
+	assert_null(strstr(s, "also fixes name-mismatch")); /* one finding, named once */
+	assert_non_null(strstr(s, "prereq yxrrset 10.2.0.192.in-addr.arpa. IN PTR stray.example.test.\n"
+				  "prereq yxrrset 10.2.0.192.in-addr.arpa. IN PTR web.example.test.\n"
+				  "update delete 10.2.0.192.in-addr.arpa. IN PTR stray.example.test.\nsend\n"));
+	assert_non_null(strstr(s, "prereq yxrrset h.example.test. IN A 192.0.2.99\n"
+				  "update delete h.example.test. IN A 192.0.2.99\n"
+				  "update add h.example.test. 300 IN A 192.0.2.20\nsend\n"));
+	assert_null(strstr(s, "prereq nxrrset h.example.test."));
+	assert_non_null(strstr(s, ";   also fixes dangling-dns|h.example.test\n"));
+	assert_non_null(strstr(s, "prereq nxrrset 21.2.0.192.in-addr.arpa. IN PTR\n"));
+	assert_non_null(strstr(s, "; refused delete observed record set holds a value that cannot be "
+				  "written, or not the value to change: my_host.example.test. "
+				  "(stale-dns|192.0.2.98)\n"));
+	assert_null(strstr(s, "prereq yxrrset 98.2.0.192"));
+	assert_int_equal(st.changes, 4);
+	assert_int_equal(st.refused, 1);
+	assert_int_equal(st.grouped, 3);
+	free(s);
+	s = nsupdate_script(db, true, &st);
+	assert_non_null(strstr(s, "  replace PTR   11.2.0.192.in-addr.arpa. a.example.test. "
+				  "b.example.test. wrong.example.test. -> app.example.test."));
+	free(s);
+	db_close(db);
+}
+
 static int count_host(void *arg, const struct db_rpt_host *h)
 {
 	int *n = arg;
@@ -502,6 +619,7 @@ int main(void)
 		cmocka_unit_test(registry),
 		cmocka_unit_test_setup_teardown(out_files, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(nsupdate_shape, mkdir_setup, rmdir_teardown),
+		cmocka_unit_test_setup_teardown(nsupdate_rrset, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(read_side, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(ipam_netbox_ids, mkdir_setup, rmdir_teardown),
 		cmocka_unit_test_setup_teardown(json_report_valid, mkdir_setup, rmdir_teardown),

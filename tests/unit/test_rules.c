@@ -518,6 +518,16 @@ static void missing_forward_cases(void **state)
 	names_add(names, "other.example.test", "A", "ok", &o, 7, NOW, 300);
 	run_addr(&v, "192.0.2.61");
 	assert_int_equal(count("missing-forward"), 1);
+	/* the add is guarded by the set the name has (not "absent") */
+	assert_non_null(strstr(find("missing-forward")->fix,
+			       "\"op\":\"add\",\"zone\":null,\"name\":\"other.example.test.\",\"type\":\"A\","
+			       "\"value\":\"192.0.2.61\",\"old\":null,\"rrset\":[\"192.0.2.99\"]"));
+	reset();
+	/* absent (nxdomain): no set, the writer guards with nxrrset */
+	names_add(names, "other.example.test", "A", "nxdomain", NULL, 8, NOW, 0);
+	run_addr(&v, "192.0.2.61");
+	assert_int_equal(count("missing-forward"), 1);
+	assert_null(strstr(find("missing-forward")->fix, "rrset"));
 }
 
 static void forward_reverse_and_name_mismatch(void **state)
@@ -557,6 +567,67 @@ static void forward_reverse_and_name_mismatch(void **state)
 	assert_int_equal(count("forward-reverse-mismatch"), 0);
 }
 
+/* An address with several PTR names: every DNS fix carries the whole PTR set
+ * as the audit saw it ("rrset"), so the writer's guard matches that set. */
+static void multi_ptr_fixes(void **state)
+{
+	(void)state;
+	struct db_aud_alloc a = ALLOC("192.0.2.64", NULL, "mail.example.test", "active");
+	struct db_aud_answer p[2] = { PTR("192.0.2.64", "ok", "smtp.example.test."),
+				      PTR("192.0.2.64", "ok", "Relay.example.test.") };
+	struct host_view v = { .alloc = &a, .nalloc = 1, .ans = p, .nans = 2 };
+	struct ipd_ip self = IP("192.0.2.64"), other = IP("192.0.2.65");
+	names_add(names, "smtp.example.test", "A", "ok", &self, 5, NOW, 300);
+	names_add(names, "relay.example.test", "A", "nxdomain", NULL, 5, NOW, 0);
+	names_add(names, "mail.example.test", "A", "ok", &self, 5, NOW, 300);
+	/* neither is the IPAM name: name-mismatch; the set becomes the IPAM name */
+	run_addr(&v, "192.0.2.64");
+	assert_int_equal(count("name-mismatch"), 1);
+	const char *fx = find("name-mismatch")->fix;
+	assert_non_null(strstr(fx, "{\"op\":\"replace\",\"zone\":null,\"name\":\"64.2.0.192.in-addr.arpa.\","
+				   "\"type\":\"PTR\",\"value\":\"mail.example.test.\","
+				   "\"old\":\"relay.example.test.\","
+				   "\"rrset\":[\"smtp.example.test.\",\"relay.example.test.\"]}"));
+	assert_non_null(strstr(fx, "{\"op\":\"delete\",\"zone\":null,\"name\":\"64.2.0.192.in-addr.arpa.\","
+				   "\"type\":\"PTR\",\"value\":\"smtp.example.test.\","
+				   "\"old\":\"smtp.example.test.\","
+				   "\"rrset\":[\"smtp.example.test.\",\"relay.example.test.\"]}"));
+	/* relay does not resolve back, but no PTR is the IPAM name: the
+	 * name-mismatch fix handles the set, this rule adds no change to it */
+	assert_int_equal(count("forward-reverse-mismatch"), 1);
+	assert_null(find("forward-reverse-mismatch")->fix);
+	reset();
+	/* one right (the IPAM name), one stray: only the stray goes */
+	p[0] = PTR("192.0.2.64", "ok", "MAIL.example.test.");
+	run_addr(&v, "192.0.2.64");
+	assert_int_equal(count("name-mismatch"), 0);
+	assert_int_equal(count("forward-reverse-mismatch"), 1);
+	fx = find("forward-reverse-mismatch")->fix;
+	assert_non_null(fx);
+	assert_non_null(strstr(fx, "\"dns\":[{\"op\":\"delete\",\"zone\":null,"
+				   "\"name\":\"64.2.0.192.in-addr.arpa.\",\"type\":\"PTR\","
+				   "\"value\":\"relay.example.test.\",\"old\":\"relay.example.test.\","
+				   "\"rrset\":[\"mail.example.test.\",\"relay.example.test.\"]}]"));
+	assert_null(strstr(fx, "\"old\":\"mail.example.test.\""));
+	reset();
+	/* the stray's lookup failed: inconclusive, nothing deleted */
+	names_add(names, "relay.example.test", "A", "servfail", NULL, 6, NOW, 0);
+	run_addr(&v, "192.0.2.64");
+	assert_int_equal(count("forward-reverse-mismatch"), 0);
+	reset();
+	/* the IPAM name is the PTR but points elsewhere (with the stray):
+	 * a guarded add of its A, and the stray's delete */
+	names_add(names, "relay.example.test", "A", "nodata", NULL, 7, NOW, 0);
+	names_add(names, "mail.example.test", "A", "ok", &other, 6, NOW, 300);
+	run_addr(&v, "192.0.2.64");
+	assert_int_equal(count("forward-reverse-mismatch"), 1);
+	fx = find("forward-reverse-mismatch")->fix;
+	assert_non_null(strstr(fx, "{\"op\":\"add\",\"zone\":null,\"name\":\"mail.example.test.\","
+				   "\"type\":\"A\",\"value\":\"192.0.2.64\",\"old\":null,"
+				   "\"rrset\":[\"192.0.2.65\"]}"));
+	assert_non_null(strstr(fx, "\"value\":\"relay.example.test.\""));
+}
+
 static void stale_dns_needs_coverage(void **state)
 {
 	(void)state;
@@ -574,6 +645,17 @@ static void stale_dns_needs_coverage(void **state)
 	assert_non_null(strstr(g->fix, "\"op\":\"delete\""));
 	assert_non_null(strstr(g->fix, "\"type\":\"PTR\""));
 	assert_non_null(strstr(g->fix, "\"type\":\"A\""));
+	reset();
+	/* the name's other addresses guard the delete too (round robin) */
+	struct ipd_ip rr[2] = { IP("192.0.2.70"), IP("192.0.2.71") };
+	names_add(names, "gone.example.test", "A", "ok", &rr[0], 5, NOW, 300);
+	names_add(names, "gone.example.test", "A", "ok", &rr[1], 5, NOW, 300);
+	run_addr(&v, "192.0.2.70");
+	g = find("stale-dns");
+	assert_non_null(strstr(g->fix, "{\"op\":\"delete\",\"zone\":null,\"name\":\"gone.example.test.\","
+				       "\"type\":\"A\",\"value\":\"192.0.2.70\",\"old\":\"192.0.2.70\","
+				       "\"rrset\":[\"192.0.2.70\",\"192.0.2.71\"]}"));
+	assert_non_null(strstr(g->fix, "\"old\":\"gone.example.test.\",\"rrset\":[\"gone.example.test.\"]"));
 	reset();
 	struct db_aud_obs o = OBS("192.0.2.70", "00:11:22:33:44:70", NOW - 600, NOW - 60);
 	v.obs = &o;
@@ -604,6 +686,15 @@ static void dangling_dns_prefixes(void **state)
 	ctx.nown = 1;
 	rules_name(names_get(names, "shop.example.test"), &ctx, &em);
 	assert_int_equal(count("dangling-dns"), 0);
+	/* an own and a foreign address: only the foreign one goes, both guard */
+	struct ipd_ip foreign = IP("198.51.100.7");
+	names_add(names, "www.example.test", "A", "ok", &foreign, 5, NOW, 300);
+	rules_name(names_get(names, "www.example.test"), &ctx, &em);
+	assert_int_equal(count("dangling-dns"), 1);
+	g = find("dangling-dns");
+	assert_non_null(strstr(g->fix, "\"value\":\"198.51.100.7\",\"old\":\"198.51.100.7\","
+				       "\"rrset\":[\"192.0.2.80\",\"198.51.100.7\"]"));
+	assert_null(strstr(g->fix, "\"old\":\"192.0.2.80\""));
 	ctx.own = NULL;
 	ctx.nown = 0;
 }
@@ -1039,6 +1130,7 @@ int main(void)
 		T(missing_ptr_honesty),
 		T(missing_forward_cases),
 		T(forward_reverse_and_name_mismatch),
+		T(multi_ptr_fixes),
 		T(stale_dns_needs_coverage),
 		T(dangling_dns_prefixes),
 		T(dual_stack_gap_cases),
