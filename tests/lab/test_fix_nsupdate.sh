@@ -3,14 +3,21 @@
 # script creates (rp-dns-PID, loopback only; named on 127.0.0.1:10053).
 #  1. store: tests/report/gen_fixture.py (live times, no answers, no findings),
 #     then the real `ipdrift resolve` (inside the netns, against this BIND) and
-#     `ipdrift audit` -> DNS findings with fixes; `ipdrift fix --nsupdate`
+#     `ipdrift audit` -> DNS findings with fixes; `ipdrift fix --nsupdate`.
+#     Before the audit, nsupdate plants second PTR names: 192.0.2.10 gets a
+#     stray one next to the right one (web, the IPAM name), 192.0.2.11 a
+#     second wrong one (neither is the IPAM name app); and host1 (IPAM:
+#     192.0.2.20, no A) an A for 192.0.2.21, so its add joins an existing set
 #  2. `nsupdate -k KEY script` -> rc 0; dig shows every addressed record fixed;
 #     a hostile allocation hostname (nsupdate injection) changed nothing; a
-#     stale addresses in a round-robin A set go, guarded by the whole set;
-#     resolve + audit again: every finding the script addressed is resolved
+#     stale addresses in a round-robin A set go, guarded by the whole set; of
+#     a PTR set only the wrong names go, guarded by the whole set (the right
+#     one stays); resolve + audit again: every finding the script addressed
+#     is resolved
 #  3. second application: rc 2 (prereqs fail), SOA serial and records unchanged
 #  4. fresh zones, records edited after the audit: the stale script refuses
-#     (rc 2) to delete or overwrite them; unrelated adds still apply
+#     (rc 2) to delete or overwrite them, or to touch a PTR set that gained a
+#     name; unrelated adds still apply
 # TAP output. Needs root (ip netns), named, nsupdate, dig.
 set -u
 cd "$(dirname "$0")/../.."
@@ -111,6 +118,24 @@ tsig-keygen -a hmac-sha256 ipam-audit >"$T/ipam-audit.key" 2>/dev/null
 write_zones "$T/z1"
 start_named "$T/z1" && ok "named answers in $NS" || { nok "named answers"; cat "$T/z1/named.log" | tail -5 | sed 's/^/# /'; exit 1; }
 
+# several PTR names per address (RFC 2136 §2.4.2: a guard must list them all)
+cat >"$T/plant.ns" <<'PL'
+server 127.0.0.1 10053
+zone 2.0.192.in-addr.arpa.
+update add 10.2.0.192.in-addr.arpa. 3600 PTR stray.example.test.
+update add 11.2.0.192.in-addr.arpa. 3600 PTR other.example.test.
+send
+zone example.test.
+update add host1.example.test. 3600 A 192.0.2.21
+send
+PL
+in_ns nsupdate -k "$T/ipam-audit.key" "$T/plant.ns" >"$T/plant.out" 2>&1 \
+	&& [ "$(q 10.2.0.192.in-addr.arpa PTR)" = "stray.example.test. web.example.test." ] \
+	&& [ "$(q 11.2.0.192.in-addr.arpa PTR)" = "other.example.test. wrong.example.test." ] \
+	&& [ "$(q host1.example.test A)" = 192.0.2.21 ] \
+	&& ok "planted: 192.0.2.10 right + stray PTR, 192.0.2.11 two wrong PTRs, host1 A elsewhere" \
+	|| { nok "second PTR names planted"; sed 's/^/# /' "$T/plant.out"; }
+
 # --- store and audit ---
 python3 tests/report/gen_fixture.py --t0 "$(date +%s)" --no-findings --no-answers --no-zones >"$T/live.sql"
 DB=$T/ipdrift.db
@@ -158,8 +183,27 @@ for want in "update add 20.2.0.192.in-addr.arpa. 3600 IN PTR host1.example.test.
 	"prereq yxrrset web.example.test. IN A 192.0.2.96" \
 	"prereq yxrrset web.example.test. IN A 192.0.2.97" \
 	"update delete web.example.test. IN A 192.0.2.96" \
-	"update delete web.example.test. IN A 192.0.2.97"; do
+	"update delete web.example.test. IN A 192.0.2.97" \
+	"prereq yxrrset 10.2.0.192.in-addr.arpa. IN PTR stray.example.test." \
+	"prereq yxrrset 10.2.0.192.in-addr.arpa. IN PTR web.example.test." \
+	"update delete 10.2.0.192.in-addr.arpa. IN PTR stray.example.test." \
+	"prereq yxrrset 11.2.0.192.in-addr.arpa. IN PTR other.example.test." \
+	"update delete 11.2.0.192.in-addr.arpa. IN PTR other.example.test." \
+	"update delete 11.2.0.192.in-addr.arpa. IN PTR wrong.example.test." \
+	"update add 11.2.0.192.in-addr.arpa. 3600 IN PTR app.example.test." \
+	"prereq yxrrset host1.example.test. IN A 192.0.2.21" \
+	"update delete host1.example.test. IN A 192.0.2.21"; do
 	grep -qxF "$want" "$T/fix.ns" && ok "script has: $want" || nok "script has: $want"
+done
+grep -qE '^update delete (10|11)\.2\.0\.192\.in-addr\.arpa\. IN PTR( web\.example\.test\.)?$' "$T/fix.ns" \
+	&& nok "script deletes only the wrong PTR names (not web, not a whole set)" \
+	|| ok "script deletes only the wrong PTR names (not web, not a whole set)"
+grep -qxF "prereq nxrrset host1.example.test. IN A" "$T/fix.ns" \
+	&& nok "the add to host1's existing A set is not guarded by nxrrset (would never apply)" \
+	|| ok "the add to host1's existing A set is not guarded by nxrrset (would never apply)"
+for fp in 'forward-reverse-mismatch|192.0.2.10' 'name-mismatch|192.0.2.11' 'stale-dns|192.0.2.21'; do
+	sed -n 's/^; fixes [^:]*: //p; s/^;   also fixes //p' "$T/fix.ns" | grep -qxF "$fp" \
+		&& ok "script fixes $fp" || nok "script fixes $fp"
 done
 echo "# $msgs messages in the script"
 grep -v '^;' "$T/fix.ns" | grep -q 'secret' && nok "no secret in the script" || ok "no secret in the script"
@@ -173,8 +217,9 @@ chk() { # what expected query...
 	[ "$got" = "$want" ] && ok "$what" || nok "$what: got '$got', want '$want'"
 }
 chk "missing PTR added" host1.example.test. 20.2.0.192.in-addr.arpa PTR
-chk "missing A added" 192.0.2.20 host1.example.test A
-chk "disagreeing PTR corrected" app.example.test. 11.2.0.192.in-addr.arpa PTR
+chk "missing A added, the stale one of that set deleted" 192.0.2.20 host1.example.test A
+chk "disagreeing PTR set (two wrong names) corrected to the IPAM name" app.example.test. 11.2.0.192.in-addr.arpa PTR
+chk "PTR set: the right name kept, the stray one gone" web.example.test. 10.2.0.192.in-addr.arpa PTR
 chk "stale A deleted" "" old.example.test A
 chk "stale PTR deleted" "" 99.2.0.192.in-addr.arpa PTR
 chk "missing v6 PTR added" host1.example.test. -x 2001:db8:0:1::20
@@ -212,6 +257,7 @@ fails=$(grep -cE 'update failed: (NXRRSET|YXRRSET)' "$T/apply2.out")
 [ "$(serial example.test)" = "$s2" ] && [ "$(serial 2.0.192.in-addr.arpa)" = "$r2" ] \
 	&& ok "SOA serials unchanged by the second application" || nok "SOA serials unchanged"
 chk "records unchanged after the second application" app.example.test. 11.2.0.192.in-addr.arpa PTR
+chk "PTR set unchanged after the second application" web.example.test. 10.2.0.192.in-addr.arpa PTR
 
 # --- stale script against records edited after the audit ---
 write_zones "$T/z2"
@@ -225,6 +271,8 @@ send
 zone 2.0.192.in-addr.arpa.
 update delete 11.2.0.192.in-addr.arpa. PTR
 update add 11.2.0.192.in-addr.arpa. 3600 PTR other.example.test.
+update add 10.2.0.192.in-addr.arpa. 3600 PTR stray.example.test.
+update add 10.2.0.192.in-addr.arpa. 3600 PTR extra.example.test.
 send
 ED
 in_ns nsupdate -k "$T/ipam-audit.key" "$T/edit.ns" >"$T/edit.out" 2>&1 && ok "admin edits after the audit applied" || { nok "admin edits applied"; sed "s/^/# /" "$T/edit.out"; }
@@ -232,6 +280,8 @@ in_ns nsupdate -k "$T/ipam-audit.key" "$T/fix.ns" >"$T/apply3.out" 2>&1; rc=$?
 [ $rc -eq 2 ] && ok "stale script: rc 2" || nok "stale script: rc $rc"
 chk "stale script did not delete the changed A" 192.0.2.98 old.example.test A
 chk "stale script did not overwrite the changed PTR" other.example.test. 11.2.0.192.in-addr.arpa PTR
+chk "stale script did not touch a PTR set that gained a name" \
+	"extra.example.test. stray.example.test. web.example.test." 10.2.0.192.in-addr.arpa PTR
 chk "stale script still deleted the unchanged PTR" "" 99.2.0.192.in-addr.arpa PTR
 chk "stale script still added the missing PTR" host1.example.test. 20.2.0.192.in-addr.arpa PTR
 
