@@ -1074,10 +1074,10 @@ static void *merge_pass(void *arg)
 	return NULL;
 }
 
-/* With two join threads, findings are copied into a bounded queue and one
- * writer thread hands them to the caller's sink (the store insert), so the
- * insert, serial by nature, overlaps with the joins instead of stalling them
- * behind a lock. */
+/* With two join threads, findings are copied into a bounded queue, in
+ * batches, and one writer thread hands them to the caller's sink (the store
+ * insert), so the insert, serial by nature, overlaps with the joins instead
+ * of stalling them behind a lock. */
 struct qitem {
 	struct finding f;
 	char *buf;          /* subject, summary, evidence, fix: one allocation */
@@ -1103,41 +1103,73 @@ static char *put_str(char **p, const char *s)
 	return r;
 }
 
+/* Each producing thread fills its own batch and hands it over whole: one
+ * lock and at most one wake-up per QBATCH findings, not per finding. */
+#define QBATCH 128
+
+struct fprod {
+	struct fqueue *q;
+	size_t n;
+	struct qitem b[QBATCH];
+};
+
+static void q_push(struct fprod *pr)
+{
+	struct fqueue *q = pr->q;
+	size_t i = 0;
+	pthread_mutex_lock(&q->mu);
+	while (i < pr->n) {
+		while (q->n == q->cap)
+			pthread_cond_wait(&q->nonfull, &q->mu);
+		bool was_empty = q->n == 0;
+		for (; i < pr->n && q->n < q->cap; i++)
+			q->v[(q->head + q->n++) % q->cap] = pr->b[i];
+		if (was_empty)
+			pthread_cond_signal(&q->nonempty);
+	}
+	pthread_mutex_unlock(&q->mu);
+	pr->n = 0;
+}
+
 static void q_put(void *ctx, const struct finding *f)
 {
-	struct fqueue *q = ctx;
+	struct fprod *pr = ctx;
 	size_t len = strlen(f->subject) + strlen(f->summary) + strlen(f->evidence) +
 		     (f->fix ? strlen(f->fix) : 0) + 4;
-	struct qitem it = { .f = *f, .buf = xmalloc(len) };
-	char *p = it.buf;
-	it.f.subject = put_str(&p, f->subject);
-	it.f.summary = put_str(&p, f->summary);
-	it.f.evidence = put_str(&p, f->evidence);
-	it.f.fix = put_str(&p, f->fix);
-	pthread_mutex_lock(&q->mu);
-	while (q->n == q->cap)
-		pthread_cond_wait(&q->nonfull, &q->mu);
-	q->v[(q->head + q->n++) % q->cap] = it;
-	pthread_cond_signal(&q->nonempty);
-	pthread_mutex_unlock(&q->mu);
+	struct qitem *it = &pr->b[pr->n++];
+	it->f = *f;
+	it->buf = xmalloc(len);
+	char *p = it->buf;
+	it->f.subject = put_str(&p, f->subject);
+	it->f.summary = put_str(&p, f->summary);
+	it->f.evidence = put_str(&p, f->evidence);
+	it->f.fix = put_str(&p, f->fix);
+	if (pr->n == QBATCH)
+		q_push(pr);
 }
 
 static void *q_writer(void *arg)
 {
 	struct fqueue *q = arg;
+	struct qitem got[QBATCH];
 	pthread_mutex_lock(&q->mu);
 	for (;;) {
 		while (q->n == 0 && !q->closed)
 			pthread_cond_wait(&q->nonempty, &q->mu);
 		if (q->n == 0)
 			break;
-		struct qitem it = q->v[q->head];
-		q->head = (q->head + 1) % q->cap;
-		q->n--;
-		pthread_cond_signal(&q->nonfull);
+		size_t k = 0;
+		for (; k < QBATCH && q->n; k++) {
+			got[k] = q->v[q->head];
+			q->head = (q->head + 1) % q->cap;
+			q->n--;
+		}
+		pthread_cond_broadcast(&q->nonfull); /* both producers may wait */
 		pthread_mutex_unlock(&q->mu);
-		q->inner.put(q->inner.ctx, &it.f);
-		free(it.buf);
+		for (size_t i = 0; i < k; i++) {
+			q->inner.put(q->inner.ctx, &got[i].f);
+			free(got[i].buf);
+		}
 		pthread_mutex_lock(&q->mu);
 	}
 	pthread_mutex_unlock(&q->mu);
@@ -1234,23 +1266,26 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 		 p.ncov, names_count(names), threads, t1 - t0);
 
 	struct fqueue q = { .inner = em->sink, .cap = 4096 };
+	struct fprod *prod = NULL;
 	pthread_t qt;
 	bool queued = false;
-	struct finding_sink sink = em->sink;
 	if (threads > 1) {
 		pthread_mutex_init(&q.mu, NULL);
 		pthread_cond_init(&q.nonempty, NULL);
 		pthread_cond_init(&q.nonfull, NULL);
 		q.v = xcalloc(q.cap, sizeof *q.v);
 		queued = pthread_create(&qt, NULL, q_writer, &q) == 0;
-		if (queued)
-			sink = (struct finding_sink){ &q, q_put };
+		if (queued) {
+			prod = xcalloc(2, sizeof *prod);
+			prod[0].q = prod[1].q = &q;
+		}
 	}
 	struct rule_emit wem[2];
 	struct audit_stats wst[2];
 	struct pass w[2];
 	for (int i = 0; i < 2; i++) {
-		emit_init(&wem[i], sink);
+		/* one producer per emitter: each is used by one thread at a time */
+		emit_init(&wem[i], prod ? (struct finding_sink){ &prod[i], q_put } : em->sink);
 		memcpy(wem[i].sev, em->sev, sizeof em->sev);
 		memcpy(wem[i].enabled, em->enabled, sizeof em->enabled);
 		memset(&wst[i], 0, sizeof wst[i]);
@@ -1288,6 +1323,10 @@ enum ipd_status join_run(struct db *db, struct audit_ctx *c, struct rule_emit *e
 	if (rc == IPD_OK)
 		both(threads, mac_phase, &w[0], name_phase, &w[1]);
 	if (queued) { /* drain: every finding reaches the store before we return */
+		for (int i = 0; i < 2; i++)
+			if (prod[i].n)
+				q_push(&prod[i]);
+		free(prod);
 		pthread_mutex_lock(&q.mu);
 		q.closed = true;
 		pthread_cond_signal(&q.nonempty);
