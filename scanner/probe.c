@@ -1,7 +1,10 @@
 /* Probe registry and the Ethernet / checksum helpers the probes share
  * (IEEE 802.3, IEEE 802.1Q, RFC 1071 checksum). */
+#include <libnet.h>
+#include <pthread.h>
 #include <string.h>
 
+#include "../common/log.h"
 #include "pcur.h"
 #include "probe.h"
 
@@ -14,6 +17,57 @@ const struct probe_ops *probe_by_name(const char *name)
 		if (strcmp(registry[i]->name, name) == 0)
 			return registry[i];
 	return NULL;
+}
+
+/* One libnet context per thread (sweep --threads builds in parallel); the
+ * key's destructor frees it when the thread ends. */
+static pthread_once_t ln_once = PTHREAD_ONCE_INIT;
+static pthread_key_t ln_key;
+
+static void ln_destroy(void *l) { libnet_destroy(l); }
+static void ln_key_init(void) { pthread_key_create(&ln_key, ln_destroy); }
+
+struct libnet_context *probe_libnet(void)
+{
+	pthread_once(&ln_once, ln_key_init);
+	libnet_t *l = pthread_getspecific(ln_key);
+	if (!l) {
+		char err[LIBNET_ERRBUF_SIZE] = "";
+		l = libnet_init(LIBNET_NONE, NULL, err);
+		if (!l) {
+			log_warnx("libnet: %s", err);
+			return NULL;
+		}
+		pthread_setspecific(ln_key, l);
+	}
+	return l;
+}
+
+int probe_libnet_link(struct libnet_context *l, const struct ipd_mac *dst,
+		      const struct probe_src *src, uint16_t ethertype)
+{
+	libnet_ptag_t t;
+	if (src->vlan > 0)
+		t = libnet_build_802_1q(dst->b, src->mac.b, ETHERTYPE_VLAN, 0, 0,
+					(uint16_t)(src->vlan & 0x0fff), ethertype, NULL, 0, l, 0);
+	else
+		t = libnet_build_ethernet(dst->b, src->mac.b, ethertype, NULL, 0, l, 0);
+	return t == -1 ? -1 : 0;
+}
+
+size_t probe_libnet_take(struct libnet_context *l, uint8_t *buf, size_t cap)
+{
+	uint8_t *pkt = NULL;
+	uint32_t n = 0;
+	size_t len = 0;
+	if (libnet_pblock_coalesce(l, &pkt, &n) != -1 && n <= cap && n <= PROBE_MAX_FRAME) {
+		memcpy(buf, pkt, n);
+		len = probe_pad(buf, n);
+	}
+	if (pkt)
+		libnet_adv_free_packet(l, pkt);
+	libnet_clear_packet(l);
+	return len;
 }
 
 static void put16(uint8_t *p, uint16_t v)

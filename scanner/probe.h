@@ -1,8 +1,8 @@
 /*
  * Active probes: a vtable per probe kind (zmap probe_module_t shape), listed
  * in one registry and looked up by name. A probe builds a complete Ethernet
- * frame (optionally 802.1Q-tagged) for one target into a caller's buffer, so
- * the sender can build straight into batch slots or a TX ring; `print` turns
+ * frame (optionally 802.1Q-tagged) for one target with libnet into a
+ * caller's buffer, so the sender can fill batch slots or a TX ring; `print` turns
  * a built frame back into one line for --dry-run.
  */
 #ifndef IPD_PROBE_H
@@ -45,6 +45,17 @@ extern const struct probe_ops probe_arp, probe_nd_ns, probe_icmp6_echo;
 const struct probe_ops *probe_by_name(const char *name);
 
 /* --- helpers shared by the probe files --- */
+/* The calling thread's libnet context (LIBNET_NONE: libnet builds the frames,
+ * the sweep sends them in batches through AF_PACKET); created on first use,
+ * destroyed when the thread exits. NULL if libnet cannot start. */
+struct libnet_context *probe_libnet(void);
+/* Assemble what was built in l (checksums filled by libnet) into buf, pad to
+ * PROBE_MIN_FRAME and clear l. Returns the frame length, 0 on a libnet
+ * error. */
+size_t probe_libnet_take(struct libnet_context *l, uint8_t *buf, size_t cap);
+/* Link header for a probe: Ethernet II, or 802.1Q-tagged when src->vlan > 0. */
+int probe_libnet_link(struct libnet_context *l, const struct ipd_mac *dst,
+		      const struct probe_src *src, uint16_t ethertype);
 /* Ethernet II header, with an 802.1Q tag when vlan > 0. Returns its length. */
 size_t probe_eth(uint8_t *buf, const struct ipd_mac *dst, const struct ipd_mac *src, int vlan,
 		 uint16_t ethertype);

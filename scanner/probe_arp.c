@@ -1,5 +1,6 @@
 /* ARP who-has probe (RFC 826): Ethernet broadcast, opcode request, sender =
- * our MAC and address, target hardware address zero. */
+ * our MAC and address, target hardware address zero. Built with libnet. */
+#include <libnet.h>
 #include <string.h>
 
 #include "pcur.h"
@@ -9,19 +10,19 @@ static size_t arp_build(const struct probe_src *src, const struct ipd_ip *target
 			size_t cap)
 {
 	static const struct ipd_mac bcast = { { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	static const uint8_t hdr[8] = { 0x00, 0x01, /* htype Ethernet */
-		0x08, 0x00,                         /* ptype IPv4 */
-		6, 4, 0x00, 0x01 };                 /* hlen, plen, op request */
+	static const uint8_t zero[6];
 	if (!ipd_ip_is_v4(target) || cap < PROBE_MAX_FRAME)
 		return 0;
-	size_t off = probe_eth(buf, &bcast, &src->mac, src->vlan, 0x0806);
-	uint8_t *a = buf + off;
-	memcpy(a, hdr, 8);
-	memcpy(a + 8, src->mac.b, 6);
-	memcpy(a + 14, src->ip4.b + 12, 4);
-	memset(a + 18, 0, 6);
-	memcpy(a + 24, target->b + 12, 4);
-	return probe_pad(buf, off + 28);
+	libnet_t *l = probe_libnet();
+	if (!l)
+		return 0;
+	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, src->mac.b,
+			     src->ip4.b + 12, zero, target->b + 12, NULL, 0, l, 0) == -1 ||
+	    probe_libnet_link(l, &bcast, src, ETHERTYPE_ARP) != 0) {
+		libnet_clear_packet(l);
+		return 0;
+	}
+	return probe_libnet_take(l, buf, cap);
 }
 
 static void arp_print(FILE *f, const uint8_t *frame, size_t len)

@@ -1,7 +1,9 @@
 /* IPv6 discovery probes: Neighbor Solicitation to the target's solicited-node
  * multicast group with a source link-layer address option (RFC 4861 4.3, 7.2.2),
  * and ICMPv6 echo request to a multicast group such as ff02::1 (RFC 4443 4.1).
- * Checksums per RFC 4443 2.3 over the RFC 8200 8.1 pseudo-header. */
+ * Checksums per RFC 4443 2.3 over the RFC 8200 8.1 pseudo-header. Frames
+ * are built with libnet. */
+#include <libnet.h>
 #include <string.h>
 
 #include "pcur.h"
@@ -10,25 +12,26 @@
 #define ICMP6_ECHO_REQUEST 128
 #define ND_NEIGHBOR_SOLICIT 135
 
-/* IPv6 header + ICMPv6 message at buf + off; the message is already in place. */
-static size_t ip6_finish(uint8_t *buf, size_t off, const struct ipd_ip *src,
-			 const struct ipd_ip *dst, size_t msglen, uint8_t hlim)
+static struct libnet_in6_addr in6(const struct ipd_ip *a)
 {
-	uint8_t *h = buf + off;
-	h[0] = 0x60;
-	h[1] = h[2] = h[3] = 0;
-	h[4] = (uint8_t)(msglen >> 8);
-	h[5] = (uint8_t)msglen;
-	h[6] = 58; /* ICMPv6 */
-	h[7] = hlim;
-	memcpy(h + 8, src->b, 16);
-	memcpy(h + 24, dst->b, 16);
-	uint8_t *m = h + 40;
-	m[2] = m[3] = 0;
-	uint16_t ck = probe_icmp6_cksum(src->b, dst->b, m, msglen);
-	m[2] = (uint8_t)(ck >> 8);
-	m[3] = (uint8_t)ck;
-	return probe_pad(buf, off + 40 + msglen);
+	struct libnet_in6_addr r;
+	memcpy(&r, a->b, 16);
+	return r;
+}
+
+/* IPv6 header and link header under the ICMPv6 message already built in l;
+ * libnet fills the ICMPv6 checksum over the RFC 8200 8.1 pseudo-header. */
+static size_t ip6_finish(libnet_t *l, const struct probe_src *src, const struct ipd_ip *dst,
+			 const struct ipd_mac *dmac, size_t msglen, uint8_t hlim, uint8_t *buf,
+			 size_t cap)
+{
+	if (libnet_build_ipv6(0, 0, (uint16_t)msglen, IPPROTO_ICMPV6, hlim, in6(&src->ip6),
+			      in6(dst), NULL, 0, l, 0) == -1 ||
+	    probe_libnet_link(l, dmac, src, ETHERTYPE_IPV6) != 0) {
+		libnet_clear_packet(l);
+		return 0;
+	}
+	return probe_libnet_take(l, buf, cap);
 }
 
 static size_t ns_build(const struct probe_src *src, const struct ipd_ip *target, uint8_t *buf,
@@ -36,26 +39,32 @@ static size_t ns_build(const struct probe_src *src, const struct ipd_ip *target,
 {
 	if (ipd_ip_is_v4(target) || ipd_ip_is_multicast(target) || cap < PROBE_MAX_FRAME)
 		return 0;
+	libnet_t *l = probe_libnet();
+	if (!l)
+		return 0;
 	struct ipd_ip group;
 	struct ipd_mac dmac;
 	probe_solicited_node(target, &group);
 	probe_v6_mcast_mac(&group, &dmac);
-	size_t off = probe_eth(buf, &dmac, &src->mac, src->vlan, 0x86dd);
-	uint8_t *m = buf + off + 40;
-	memset(m, 0, 8);
-	m[0] = ND_NEIGHBOR_SOLICIT;
-	memcpy(m + 8, target->b, 16);
 	size_t msglen = 24;
 	/* A solicitation from the unspecified address must not carry the SLLA
 	 * option (RFC 4861 4.3); from a real source it tells the target where
-	 * to send its advertisement. */
+	 * to send its advertisement. libnet builds inner layers first. */
 	if (!ipd_ip_is_unspecified(&src->ip6)) {
-		m[24] = 1; /* source link-layer address */
-		m[25] = 1; /* length in units of 8 octets */
-		memcpy(m + 26, src->mac.b, 6);
+		uint8_t mac[6];
+		memcpy(mac, src->mac.b, 6);
+		if (libnet_build_icmpv6_ndp_opt(ND_OPT_SOURCE_LINKADDR, mac, 6, l, 0) == -1) {
+			libnet_clear_packet(l);
+			return 0;
+		}
 		msglen = 32;
 	}
-	return ip6_finish(buf, off, &src->ip6, &group, msglen, 255);
+	if (libnet_build_icmpv6_ndp_nsol(ND_NEIGHBOR_SOLICIT, 0, 0, in6(target), NULL, 0, l, 0) ==
+	    -1) {
+		libnet_clear_packet(l);
+		return 0;
+	}
+	return ip6_finish(l, src, &group, &dmac, msglen, 255, buf, cap);
 }
 
 static size_t echo_build(const struct probe_src *src, const struct ipd_ip *target, uint8_t *buf,
@@ -63,18 +72,18 @@ static size_t echo_build(const struct probe_src *src, const struct ipd_ip *targe
 {
 	if (ipd_ip_is_v4(target) || !ipd_ip_is_multicast(target) || cap < PROBE_MAX_FRAME)
 		return 0;
+	libnet_t *l = probe_libnet();
+	if (!l)
+		return 0;
 	struct ipd_mac dmac;
 	probe_v6_mcast_mac(target, &dmac);
-	size_t off = probe_eth(buf, &dmac, &src->mac, src->vlan, 0x86dd);
-	uint8_t *m = buf + off + 40;
-	m[0] = ICMP6_ECHO_REQUEST;
-	m[1] = 0;
-	m[4] = (uint8_t)(src->echo_id >> 8);
-	m[5] = (uint8_t)src->echo_id;
-	m[6] = 0;
-	m[7] = 1; /* sequence */
+	if (libnet_build_icmpv6_echo(ICMP6_ECHO_REQUEST, 0, 0, src->echo_id, 1 /* seq */, NULL, 0,
+				     l, 0) == -1) {
+		libnet_clear_packet(l);
+		return 0;
+	}
 	/* Link-local multicast: hop limit 1, the group is never routed. */
-	return ip6_finish(buf, off, &src->ip6, target, 8, 1);
+	return ip6_finish(l, src, target, &dmac, 8, 1, buf, cap);
 }
 
 static void ip6_print(FILE *f, const uint8_t *frame, size_t len)
