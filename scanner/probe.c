@@ -2,9 +2,11 @@
  * (IEEE 802.3, IEEE 802.1Q, RFC 1071 checksum). */
 #include <libnet.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../common/log.h"
+#include "../common/xmem.h"
 #include "pcur.h"
 #include "probe.h"
 
@@ -21,38 +23,77 @@ const struct probe_ops *probe_by_name(const char *name)
 
 /* One libnet context per thread (sweep --threads builds in parallel); the
  * key's destructor frees it when the thread ends. */
+struct ln_state {
+	libnet_t *l;
+	int shape;
+	libnet_ptag_t tags[PROBE_LN_TAGS];
+};
+
 static pthread_once_t ln_once = PTHREAD_ONCE_INIT;
 static pthread_key_t ln_key;
 
-static void ln_destroy(void *l) { libnet_destroy(l); }
+static void ln_destroy(void *p)
+{
+	struct ln_state *st = p;
+	libnet_destroy(st->l);
+	free(st);
+}
+
 static void ln_key_init(void) { pthread_key_create(&ln_key, ln_destroy); }
 
-struct libnet_context *probe_libnet(void)
+static struct ln_state *ln_state(void)
 {
 	pthread_once(&ln_once, ln_key_init);
-	libnet_t *l = pthread_getspecific(ln_key);
-	if (!l) {
+	struct ln_state *st = pthread_getspecific(ln_key);
+	if (!st) {
 		char err[LIBNET_ERRBUF_SIZE] = "";
-		l = libnet_init(LIBNET_NONE, NULL, err);
+		libnet_t *l = libnet_init(LIBNET_NONE, NULL, err);
 		if (!l) {
 			log_warnx("libnet: %s", err);
 			return NULL;
 		}
-		pthread_setspecific(ln_key, l);
+		st = xcalloc(1, sizeof *st);
+		st->l = l;
+		pthread_setspecific(ln_key, st);
 	}
-	return l;
+	return st;
+}
+
+struct libnet_context *probe_libnet(int shape, int32_t **tags)
+{
+	_Static_assert(sizeof(libnet_ptag_t) == sizeof(int32_t), "libnet_ptag_t is int32_t");
+	struct ln_state *st = ln_state();
+	if (!st)
+		return NULL;
+	if (st->shape != shape) {
+		libnet_clear_packet(st->l);
+		memset(st->tags, 0, sizeof st->tags);
+		st->shape = shape;
+	}
+	*tags = st->tags;
+	return st->l;
+}
+
+void probe_libnet_reset(void)
+{
+	struct ln_state *st = ln_state();
+	if (st) {
+		libnet_clear_packet(st->l);
+		memset(st->tags, 0, sizeof st->tags);
+		st->shape = 0;
+	}
 }
 
 int probe_libnet_link(struct libnet_context *l, const struct ipd_mac *dst,
-		      const struct probe_src *src, uint16_t ethertype)
+		      const struct probe_src *src, uint16_t ethertype, int32_t *tag)
 {
-	libnet_ptag_t t;
 	if (src->vlan > 0)
-		t = libnet_build_802_1q(dst->b, src->mac.b, ETHERTYPE_VLAN, 0, 0,
-					(uint16_t)(src->vlan & 0x0fff), ethertype, NULL, 0, l, 0);
+		*tag = libnet_build_802_1q(dst->b, src->mac.b, ETHERTYPE_VLAN, 0, 0,
+					   (uint16_t)(src->vlan & 0x0fff), ethertype, NULL, 0, l,
+					   *tag);
 	else
-		t = libnet_build_ethernet(dst->b, src->mac.b, ethertype, NULL, 0, l, 0);
-	return t == -1 ? -1 : 0;
+		*tag = libnet_build_ethernet(dst->b, src->mac.b, ethertype, NULL, 0, l, *tag);
+	return *tag == -1 ? -1 : 0;
 }
 
 size_t probe_libnet_take(struct libnet_context *l, uint8_t *buf, size_t cap)
@@ -66,7 +107,6 @@ size_t probe_libnet_take(struct libnet_context *l, uint8_t *buf, size_t cap)
 	}
 	if (pkt)
 		libnet_adv_free_packet(l, pkt);
-	libnet_clear_packet(l);
 	return len;
 }
 

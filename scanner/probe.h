@@ -47,16 +47,24 @@ const struct probe_ops *probe_by_name(const char *name);
 /* --- helpers shared by the probe files --- */
 /* The calling thread's libnet context (LIBNET_NONE: libnet builds the frames,
  * the sweep sends them in batches through AF_PACKET); created on first use,
- * destroyed when the thread exits. NULL if libnet cannot start. */
-struct libnet_context *probe_libnet(void);
-/* Assemble what was built in l (checksums filled by libnet) into buf, pad to
- * PROBE_MIN_FRAME and clear l. Returns the frame length, 0 on a libnet
- * error. */
+ * destroyed when the thread exits. A frame is built from PROBE_LN_TAGS
+ * protocol blocks whose tags stay in *tags: while consecutive frames have
+ * the same shape (probe kind, option, tagged or not) libnet rewrites the
+ * blocks in place instead of allocating them again. A new shape clears the
+ * context. NULL if libnet cannot start. */
+#define PROBE_LN_TAGS 4
+struct libnet_context *probe_libnet(int shape, int32_t **tags);
+/* Drop whatever was built (after a libnet error). */
+void probe_libnet_reset(void);
+/* Assemble what was built in l (checksums filled by libnet) into buf and
+ * pad to PROBE_MIN_FRAME. Returns the frame length, 0 on a libnet error. */
 size_t probe_libnet_take(struct libnet_context *l, uint8_t *buf, size_t cap);
-/* Link header for a probe: Ethernet II, or 802.1Q-tagged when src->vlan > 0. */
+/* Link header for a probe: Ethernet II, or 802.1Q-tagged when src->vlan > 0;
+ * *tag as for the other blocks. */
 int probe_libnet_link(struct libnet_context *l, const struct ipd_mac *dst,
-		      const struct probe_src *src, uint16_t ethertype);
-/* Ethernet II header, with an 802.1Q tag when vlan > 0. Returns its length. */
+		      const struct probe_src *src, uint16_t ethertype, int32_t *tag);
+/* Ethernet II header, with an 802.1Q tag when vlan > 0. Returns its length.
+ * (The probes build through libnet; the unit tests craft replies with it.) */
 size_t probe_eth(uint8_t *buf, const struct ipd_mac *dst, const struct ipd_mac *src, int vlan,
 		 uint16_t ethertype);
 /* Pad to PROBE_MIN_FRAME; returns the new length. */

@@ -13,13 +13,14 @@ static size_t arp_build(const struct probe_src *src, const struct ipd_ip *target
 	static const uint8_t zero[6];
 	if (!ipd_ip_is_v4(target) || cap < PROBE_MAX_FRAME)
 		return 0;
-	libnet_t *l = probe_libnet();
+	int32_t *tag;
+	libnet_t *l = probe_libnet(src->vlan > 0 ? 2 : 1, &tag);
 	if (!l)
 		return 0;
-	if (libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, src->mac.b,
-			     src->ip4.b + 12, zero, target->b + 12, NULL, 0, l, 0) == -1 ||
-	    probe_libnet_link(l, &bcast, src, ETHERTYPE_ARP) != 0) {
-		libnet_clear_packet(l);
+	tag[0] = libnet_build_arp(ARPHRD_ETHER, ETHERTYPE_IP, 6, 4, ARPOP_REQUEST, src->mac.b,
+				  src->ip4.b + 12, zero, target->b + 12, NULL, 0, l, tag[0]);
+	if (tag[0] == -1 || probe_libnet_link(l, &bcast, src, ETHERTYPE_ARP, &tag[1]) != 0) {
+		probe_libnet_reset();
 		return 0;
 	}
 	return probe_libnet_take(l, buf, cap);

@@ -4,6 +4,7 @@
  * Checksums per RFC 4443 2.3 over the RFC 8200 8.1 pseudo-header. Frames
  * are built with libnet. */
 #include <libnet.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "pcur.h"
@@ -19,27 +20,36 @@ static struct libnet_in6_addr in6(const struct ipd_ip *a)
 	return r;
 }
 
-/* IPv6 header and link header under the ICMPv6 message already built in l;
- * libnet fills the ICMPv6 checksum over the RFC 8200 8.1 pseudo-header. */
-static size_t ip6_finish(libnet_t *l, const struct probe_src *src, const struct ipd_ip *dst,
-			 const struct ipd_mac *dmac, size_t msglen, uint8_t hlim, uint8_t *buf,
-			 size_t cap)
+/* IPv6 header and link header under the ICMPv6 message already built in l
+ * (tags 2 and 3); libnet fills the ICMPv6 checksum over the RFC 8200 8.1
+ * pseudo-header. */
+static size_t ip6_finish(libnet_t *l, int32_t *tag, const struct probe_src *src,
+			 const struct ipd_ip *dst, const struct ipd_mac *dmac, size_t msglen,
+			 uint8_t hlim, uint8_t *buf, size_t cap)
 {
-	if (libnet_build_ipv6(0, 0, (uint16_t)msglen, IPPROTO_ICMPV6, hlim, in6(&src->ip6),
-			      in6(dst), NULL, 0, l, 0) == -1 ||
-	    probe_libnet_link(l, dmac, src, ETHERTYPE_IPV6) != 0) {
-		libnet_clear_packet(l);
+	tag[2] = libnet_build_ipv6(0, 0, (uint16_t)msglen, IPPROTO_ICMPV6, hlim, in6(&src->ip6),
+				   in6(dst), NULL, 0, l, tag[2]);
+	if (tag[2] == -1 || probe_libnet_link(l, dmac, src, ETHERTYPE_IPV6, &tag[3]) != 0) {
+		probe_libnet_reset();
 		return 0;
 	}
 	return probe_libnet_take(l, buf, cap);
 }
+
+/* Shapes of the libnet block chains (probe.h): kind, option, tagged. */
+enum { SHAPE_NS = 10, SHAPE_NS_NOSLLA = 12, SHAPE_ECHO = 14 };
 
 static size_t ns_build(const struct probe_src *src, const struct ipd_ip *target, uint8_t *buf,
 		       size_t cap)
 {
 	if (ipd_ip_is_v4(target) || ipd_ip_is_multicast(target) || cap < PROBE_MAX_FRAME)
 		return 0;
-	libnet_t *l = probe_libnet();
+	/* A solicitation from the unspecified address must not carry the SLLA
+	 * option (RFC 4861 4.3); from a real source it tells the target where
+	 * to send its advertisement. */
+	bool slla = !ipd_ip_is_unspecified(&src->ip6);
+	int32_t *tag;
+	libnet_t *l = probe_libnet((slla ? SHAPE_NS : SHAPE_NS_NOSLLA) + (src->vlan > 0), &tag);
 	if (!l)
 		return 0;
 	struct ipd_ip group;
@@ -47,24 +57,20 @@ static size_t ns_build(const struct probe_src *src, const struct ipd_ip *target,
 	probe_solicited_node(target, &group);
 	probe_v6_mcast_mac(&group, &dmac);
 	size_t msglen = 24;
-	/* A solicitation from the unspecified address must not carry the SLLA
-	 * option (RFC 4861 4.3); from a real source it tells the target where
-	 * to send its advertisement. libnet builds inner layers first. */
-	if (!ipd_ip_is_unspecified(&src->ip6)) {
+	/* libnet builds inner blocks first: the option, then the NS header. */
+	if (slla) {
 		uint8_t mac[6];
 		memcpy(mac, src->mac.b, 6);
-		if (libnet_build_icmpv6_ndp_opt(ND_OPT_SOURCE_LINKADDR, mac, 6, l, 0) == -1) {
-			libnet_clear_packet(l);
-			return 0;
-		}
+		tag[0] = libnet_build_icmpv6_ndp_opt(ND_OPT_SOURCE_LINKADDR, mac, 6, l, tag[0]);
 		msglen = 32;
 	}
-	if (libnet_build_icmpv6_ndp_nsol(ND_NEIGHBOR_SOLICIT, 0, 0, in6(target), NULL, 0, l, 0) ==
-	    -1) {
-		libnet_clear_packet(l);
+	tag[1] = libnet_build_icmpv6_ndp_nsol(ND_NEIGHBOR_SOLICIT, 0, 0, in6(target), NULL, 0, l,
+					      tag[1]);
+	if (tag[0] == -1 || tag[1] == -1) {
+		probe_libnet_reset();
 		return 0;
 	}
-	return ip6_finish(l, src, &group, &dmac, msglen, 255, buf, cap);
+	return ip6_finish(l, tag, src, &group, &dmac, msglen, 255, buf, cap);
 }
 
 static size_t echo_build(const struct probe_src *src, const struct ipd_ip *target, uint8_t *buf,
@@ -72,18 +78,20 @@ static size_t echo_build(const struct probe_src *src, const struct ipd_ip *targe
 {
 	if (ipd_ip_is_v4(target) || !ipd_ip_is_multicast(target) || cap < PROBE_MAX_FRAME)
 		return 0;
-	libnet_t *l = probe_libnet();
+	int32_t *tag;
+	libnet_t *l = probe_libnet(SHAPE_ECHO + (src->vlan > 0), &tag);
 	if (!l)
 		return 0;
 	struct ipd_mac dmac;
 	probe_v6_mcast_mac(target, &dmac);
-	if (libnet_build_icmpv6_echo(ICMP6_ECHO_REQUEST, 0, 0, src->echo_id, 1 /* seq */, NULL, 0,
-				     l, 0) == -1) {
-		libnet_clear_packet(l);
+	tag[1] = libnet_build_icmpv6_echo(ICMP6_ECHO_REQUEST, 0, 0, src->echo_id, 1 /* seq */,
+					  NULL, 0, l, tag[1]);
+	if (tag[1] == -1) {
+		probe_libnet_reset();
 		return 0;
 	}
 	/* Link-local multicast: hop limit 1, the group is never routed. */
-	return ip6_finish(l, src, target, &dmac, 8, 1, buf, cap);
+	return ip6_finish(l, tag, src, target, &dmac, 8, 1, buf, cap);
 }
 
 static void ip6_print(FILE *f, const uint8_t *frame, size_t len)

@@ -115,6 +115,58 @@ static void echo_all_nodes(void **state)
 	check(&probe_icmp6_echo, 10, "ff02::1", echo10, sizeof echo10);
 }
 
+/* The ICMPv6 checksum of a built frame is right (recomputed with the field
+ * zeroed). */
+static void assert_icmp6_ok(const uint8_t *f, size_t off)
+{
+	const uint8_t *h = f + off;
+	size_t mlen = (size_t)(h[4] << 8 | h[5]);
+	uint8_t m[64];
+	assert_true(mlen <= sizeof m);
+	memcpy(m, h + 40, mlen);
+	uint16_t got = (uint16_t)(m[2] << 8 | m[3]);
+	m[2] = m[3] = 0;
+	assert_int_equal(probe_icmp6_cksum(h + 8, h + 24, m, mlen), got);
+}
+
+/* libnet keeps one block chain per thread and rewrites it in place while the
+ * shape stays the same: every frame of a long mixed sequence must still be
+ * exactly what a fresh build gives (no field or checksum left over). */
+static void consecutive_builds_reuse_blocks(void **state)
+{
+	(void)state;
+	struct probe_src s = src(0);
+	uint8_t buf[PROBE_MAX_FRAME];
+	struct ipd_ip t;
+	for (int round = 0; round < 3; round++) {
+		check(&probe_arp, 0, "198.18.0.20", arp0, sizeof arp0);
+		for (unsigned i = 1; i < 200; i += 37) {
+			ipd_ip_from_v4(&t, 0xc6120000u | i);
+			assert_int_equal(probe_arp.build(&s, &t, buf, sizeof buf), sizeof arp0);
+			assert_memory_equal(buf, arp0, 38);           /* all but the target */
+			assert_memory_equal(buf + 38, t.b + 12, 4);
+			assert_memory_equal(buf + 42, arp0 + 42, sizeof arp0 - 42);
+		}
+		check(&probe_arp, 0, "198.18.0.20", arp0, sizeof arp0);
+		check(&probe_arp, 10, "198.18.0.20", arp10, sizeof arp10);
+		check(&probe_nd_ns, 0, "2001:db8::20:1", ns0, sizeof ns0);
+		for (unsigned i = 1; i < 200; i += 37) {
+			char a[64];
+			snprintf(a, sizeof a, "2001:db8::%x:%x", i, i * 7);
+			assert_true(ipd_ip_parse(a, &t));
+			assert_int_equal(probe_nd_ns.build(&s, &t, buf, sizeof buf), sizeof ns0);
+			assert_memory_equal(buf + 14 + 40 + 8, t.b, 16); /* NS target */
+			assert_int_equal(buf[14 + 24 + 13], t.b[13]);    /* solicited-node group */
+			assert_int_equal(buf[5], t.b[15]);               /* its MAC */
+			assert_icmp6_ok(buf, 14);
+		}
+		check(&probe_nd_ns, 0, "2001:db8::20:1", ns0, sizeof ns0);
+		check(&probe_icmp6_echo, 10, "ff02::1", echo10, sizeof echo10);
+		check(&probe_nd_ns, 10, "2001:db8::20:1", ns10, sizeof ns10);
+		check(&probe_icmp6_echo, 0, "ff02::1", echo0, sizeof echo0);
+	}
+}
+
 static void wrong_family_refused(void **state)
 {
 	(void)state;
@@ -538,6 +590,7 @@ int main(void)
 		cmocka_unit_test(arp_request),
 		cmocka_unit_test(ns_solicited_node),
 		cmocka_unit_test(echo_all_nodes),
+		cmocka_unit_test(consecutive_builds_reuse_blocks),
 		cmocka_unit_test(wrong_family_refused),
 		cmocka_unit_test(ns_from_unspecified_has_no_slla),
 		cmocka_unit_test(registry_and_print),
