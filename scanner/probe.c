@@ -2,6 +2,7 @@
  * (IEEE 802.3, IEEE 802.1Q, RFC 1071 checksum). */
 #include <libnet.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,7 +50,9 @@ static struct ln_state *ln_state(void)
 		char err[LIBNET_ERRBUF_SIZE] = "";
 		libnet_t *l = libnet_init(LIBNET_NONE, NULL, err);
 		if (!l) {
-			log_warnx("libnet: %s", err);
+			static atomic_flag warned = ATOMIC_FLAG_INIT; /* not once per frame */
+			if (!atomic_flag_test_and_set(&warned))
+				log_warnx("libnet: %s", err);
 			return NULL;
 		}
 		st = xcalloc(1, sizeof *st);
