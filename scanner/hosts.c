@@ -138,10 +138,11 @@ struct host *hosts_find(const struct hosts *h, const struct ipd_ip *ip, int vlan
 	}
 }
 
-struct host *hosts_get(struct hosts *h, const struct ipd_ip *ip, int vlan, bool *created)
+struct host *hosts_get_h(struct hosts *h, const struct ipd_ip *ip, int vlan, uint64_t hash,
+			 bool *created)
 {
 	size_t j;
-	for (j = hosts_hash(ip, vlan) & h->mask;; j = (j + 1) & h->mask) {
+	for (j = hash & h->mask;; j = (j + 1) & h->mask) {
 		struct host *e = &h->t[j];
 		if (!(e->flags & HOST_USED))
 			break;
@@ -165,11 +166,16 @@ struct host *hosts_get(struct hosts *h, const struct ipd_ip *ip, int vlan, bool 
 	return e;
 }
 
-void hosts_prefetch(const struct hosts *h, const struct ipd_ip *ip, int vlan)
+void hosts_prefetch_h(const struct hosts *h, uint64_t hash)
 {
-	const char *e = (const char *)&h->t[hosts_hash(ip, vlan) & h->mask];
+	size_t j = hash & h->mask;
+	const char *e = (const char *)&h->t[j];
 	__builtin_prefetch(e, 1);
 	__builtin_prefetch(e + 64, 1);
+	if (j < h->mask) {
+		__builtin_prefetch(e + 128, 1);
+		__builtin_prefetch(e + 192, 1);
+	}
 }
 
 size_t hosts_count(const struct hosts *h) { return h->n; }
@@ -211,6 +217,16 @@ struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int me
 	a->method = (uint8_t)method;
 	a->iface = (uint16_t)iface;
 	return a;
+}
+
+struct host_obs *host_obs_promote(struct host *ho, struct host_obs *a)
+{
+	if (a == &ho->obs0 || a->count <= ho->obs0.count)
+		return a;
+	struct host_obs t = ho->obs0;
+	ho->obs0 = *a;
+	*a = t;
+	return &ho->obs0;
 }
 
 void hosts_probe_stats(const struct hosts *h, struct hosts_probe_stats *st)

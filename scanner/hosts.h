@@ -68,11 +68,23 @@ struct hosts;
 
 struct hosts *hosts_new(size_t hint);
 void hosts_free(struct hosts *h);
-/* Find or insert; *created tells which. Never NULL (dies on OOM). */
-struct host *hosts_get(struct hosts *h, const struct ipd_ip *ip, int vlan, bool *created);
+/* The hash itself: callers that prefetch keep it for the lookup. */
+uint64_t hosts_hash(const struct ipd_ip *ip, int vlan);
+
+/* Find or insert; *created tells which. Never NULL (dies on OOM).
+ * hash = hosts_hash(ip, vlan). */
+struct host *hosts_get_h(struct hosts *h, const struct ipd_ip *ip, int vlan, uint64_t hash,
+			 bool *created);
+static inline struct host *hosts_get(struct hosts *h, const struct ipd_ip *ip, int vlan,
+				     bool *created)
+{
+	return hosts_get_h(h, ip, vlan, hosts_hash(ip, vlan), created);
+}
 struct host *hosts_find(const struct hosts *h, const struct ipd_ip *ip, int vlan);
-/* Start loading the entry's home slot into the cache (a hint only). */
-void hosts_prefetch(const struct hosts *h, const struct ipd_ip *ip, int vlan);
+/* Start loading the entry's home slot and the one after it into the cache
+ * (a hint only): at load factor 1/2, linear probing goes on to the next slot
+ * for about a third of the keys, and that miss was not prefetched. */
+void hosts_prefetch_h(const struct hosts *h, uint64_t hash);
 size_t hosts_count(const struct hosts *h);
 /* Iterate: start with *cursor = 0; NULL at the end. No insertion meanwhile. */
 struct host *hosts_next(struct hosts *h, size_t *cursor);
@@ -80,6 +92,12 @@ struct host *hosts_next(struct hosts *h, size_t *cursor);
  * NULL when the host already holds HOST_MAX_OBS of them (only a flood of
  * made-up MACs for one address gets there). */
 struct host_obs *host_obs_get(struct host *ho, const struct ipd_mac *mac, int method, int iface);
+/* Keeps the busiest aggregate inline (obs0): called after a's count went
+ * up, swaps a into obs0 once it counts more. A host first seen by DHCP and
+ * then in thousands of ARP frames would otherwise read its ARP aggregate
+ * from the separate extra array, a cache miss per frame. Returns where a's
+ * data now is. Aggregates have no order (flushes sort them). */
+struct host_obs *host_obs_promote(struct host *ho, struct host_obs *a);
 
 /* Probe statistics over all stored keys (for tests and bench). */
 struct hosts_probe_stats {
@@ -88,8 +106,5 @@ struct hosts_probe_stats {
 	size_t slots;
 };
 void hosts_probe_stats(const struct hosts *h, struct hosts_probe_stats *st);
-
-/* The hash itself, exposed for tests. */
-uint64_t hosts_hash(const struct ipd_ip *ip, int vlan);
 
 #endif

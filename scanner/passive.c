@@ -69,6 +69,7 @@ static bool keyset_add(struct keyset *s, uint64_t a, uint64_t b)
 
 /* A plain address claim waiting in the prefetch ring (see passive_put). */
 struct claim {
+	uint64_t hash;       /* hosts_hash(ip, vlan), computed once for prefetch and lookup */
 	struct ipd_ip ip;
 	struct ipd_mac mac;
 	uint8_t method, kind;
@@ -372,15 +373,17 @@ static bool is_bogon(const struct passive *p, const struct ipd_ip *ip, const cha
 	return any_for_iface;
 }
 
-/* Aggregate one observation row and run the per-host checks. */
+/* Aggregate one observation row and run the per-host checks. hash is
+ * hosts_hash(ip, o->vlan), or 0 to have it computed here. */
 static struct host *record(struct passive *p, const struct obs *o, enum method m,
-			   const struct ipd_ip *ip, const struct ipd_mac *mac)
+			   const struct ipd_ip *ip, const struct ipd_mac *mac, uint64_t hash)
 {
 	if (ipd_ip_is_unspecified(ip) || ipd_ip_is_multicast(ip) || ipd_mac_is_multicast(mac) ||
 	    ipd_mac_is_zero(mac))
 		return NULL;
 	bool created;
-	struct host *h = hosts_get(p->hosts, ip, o->vlan, &created);
+	struct host *h = hosts_get_h(p->hosts, ip, o->vlan, hash ? hash : hosts_hash(ip, o->vlan),
+				     &created);
 	int64_t t = o->ts_us / 1000000;
 	struct host_obs *a = host_obs_get(h, mac, m, iface_index(p, o->iface));
 	if (a) {
@@ -394,6 +397,7 @@ static struct host *record(struct passive *p, const struct obs *o, enum method m
 			a->last = t;
 		a->count++;
 		a->pending++;
+		host_obs_promote(h, a);
 	} else {
 		p->st.obs_dropped++;
 	}
@@ -410,9 +414,9 @@ static struct host *record(struct passive *p, const struct obs *o, enum method m
 }
 
 /* arpwatch's station logic for an address claim (ARP / ND). */
-static void station(struct passive *p, const struct obs *o, enum method m)
+static void station(struct passive *p, const struct obs *o, enum method m, uint64_t hash)
 {
-	struct host *h = record(p, o, m, &o->ip, &o->mac);
+	struct host *h = record(p, o, m, &o->ip, &o->mac, hash);
 	if (!h)
 		return;
 	int64_t t = o->ts_us / 1000000;
@@ -487,7 +491,7 @@ static void arp(struct passive *p, const struct obs *o)
 	if (o->kind == OBS_ARP_PROBE)
 		dad_check(p, o, "arp");
 	else if (o->has_ip)
-		station(p, o, M_ARP);
+		station(p, o, M_ARP, 0);
 }
 
 static void nd(struct passive *p, const struct obs *o)
@@ -497,7 +501,7 @@ static void nd(struct passive *p, const struct obs *o)
 		return;
 	}
 	if (o->has_ip && o->has_mac)
-		station(p, o, M_ND);
+		station(p, o, M_ND, 0);
 	if (o->kind == OBS_ND_RA && o->has_mac &&
 	    first_time(p, 3, o->ip.b, 16, o->mac.b, 6, o->vlan)) {
 		struct sbuf *b = &p->detail;
@@ -552,7 +556,7 @@ static void dhcp(struct passive *p, const struct obs *o)
 	struct sbuf *b = &p->detail;
 	if (o->kind == OBS_DHCP_CLIENT) {
 		if (o->has_ip && o->has_mac)
-			record(p, o, M_DHCP, &o->ip, &o->mac);
+			record(p, o, M_DHCP, &o->ip, &o->mac, 0);
 		if (!o->has_chaddr)
 			return;
 		const struct ipd_ip *ip = o->has_ip ? &o->ip
@@ -595,9 +599,9 @@ static void dhcp(struct passive *p, const struct obs *o)
 	}
 	/* Server: the server itself, and the address an ACK hands out. */
 	if (o->has_ip && o->has_mac)
-		record(p, o, M_DHCP, &o->ip, &o->mac);
+		record(p, o, M_DHCP, &o->ip, &o->mac, 0);
 	if (o->dhcp_msgtype == 5 && o->has_yiaddr && o->has_chaddr)
-		record(p, o, M_DHCP, &o->dhcp_yiaddr, &o->dhcp_chaddr);
+		record(p, o, M_DHCP, &o->dhcp_yiaddr, &o->dhcp_chaddr, 0);
 	const struct ipd_ip *sid = o->has_server_id ? &o->dhcp_server_id : &o->ip;
 	if (o->has_mac && first_time(p, 5, sid->b, 16, o->mac.b, 6, o->vlan)) {
 		j_begin(b);
@@ -627,7 +631,7 @@ static void run_claim(struct passive *p, const struct claim *c)
 	o.ip = c->ip;
 	o.mac = c->mac;
 	o.has_ip = o.has_mac = true;
-	station(p, &o, (enum method)c->method);
+	station(p, &o, (enum method)c->method, c->hash);
 }
 
 static void drain(struct passive *p)
@@ -685,8 +689,9 @@ enum ipd_status passive_put(void *ctx, const struct obs *o)
 		c->vlan = o->vlan;
 		c->ts_us = o->ts_us;
 		c->iface = o->iface;
+		c->hash = hosts_hash(&o->ip, o->vlan);
 		p->rlen++;
-		hosts_prefetch(p->hosts, &o->ip, o->vlan);
+		hosts_prefetch_h(p->hosts, c->hash);
 		return p->err;
 	}
 	drain(p);

@@ -104,12 +104,51 @@ static void many_aggregates_one_host(void **state)
 	hosts_free(h);
 }
 
+/* A host first seen by DHCP, then mostly by ARP: the ARP aggregate moves
+ * inline once it counts more, and both keep their own data. */
+static void busiest_aggregate_inline(void **state)
+{
+	(void)state;
+	struct hosts *h = hosts_new(0);
+	struct ipd_ip ip;
+	bool created;
+	assert_true(ipd_ip_parse("192.0.2.9", &ip));
+	struct host *e = hosts_get_h(h, &ip, 0, hosts_hash(&ip, 0), &created);
+	assert_true(created);
+	struct ipd_mac m = { { 2, 0, 0, 0, 0, 9 } };
+	struct host_obs *dhcp = host_obs_get(e, &m, 2, 0);
+	dhcp->count = 1;
+	dhcp->first = 100;
+	assert_ptr_equal(host_obs_promote(e, dhcp), &e->obs0); /* already inline */
+	struct host_obs *arp = host_obs_get(e, &m, 0, 0);
+	assert_ptr_not_equal(arp, &e->obs0);
+	arp->count = 1;
+	assert_ptr_equal(host_obs_promote(e, arp), arp);  /* a tie does not swap */
+	arp->count = 2;
+	arp->first = 50;
+	arp = host_obs_promote(e, arp);
+	assert_ptr_equal(arp, &e->obs0);
+	assert_int_equal(e->obs0.method, 0);
+	assert_int_equal(e->obs0.count, 2);
+	assert_int_equal(e->obs0.first, 50);
+	struct host_obs *d2 = host_obs_get(e, &m, 2, 0);
+	assert_ptr_not_equal(d2, &e->obs0);
+	assert_int_equal(d2->method, 2);
+	assert_int_equal(d2->count, 1);
+	assert_int_equal(d2->first, 100);
+	assert_int_equal(e->nobs, 2);
+	assert_ptr_equal(hosts_get(h, &ip, 0, &created), e);
+	assert_false(created);
+	hosts_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(packed_slash15),
 		cmocka_unit_test(v6_and_aggregates),
 		cmocka_unit_test(many_aggregates_one_host),
+		cmocka_unit_test(busiest_aggregate_inline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
