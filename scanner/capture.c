@@ -207,7 +207,7 @@ static int64_t now_ms(void)
 static enum ipd_status read_file(struct capture *c, struct source *s, int64_t deadline)
 {
 	const struct capture_limits *lim = c->lim;
-	struct readahead *ra = readahead_start(s->p);
+	struct readahead *ra = readahead_start(s->p, !c->o.filter);
 	if (!ra) {
 		/* No thread: read inline. */
 		for (;;) {
