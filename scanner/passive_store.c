@@ -17,17 +17,23 @@ struct item {
 	struct ipd_mac mac, other;
 	int64_t first, last, count, run_id, at;
 	const char *iface, *sensor, *method, *kind; /* live for the whole run */
-	char *detail;
-	void *raw;
+	size_t detail, raw;   /* offsets into the chunk's arena; NONE = absent */
 	size_t raw_len;
 };
+
+#define NONE ((size_t)-1)
 
 #define CHUNK 512
 #define MAX_QUEUED 64   /* chunks: bounds memory if the store falls behind */
 
+/* Event strings live in the chunk's arena: a malloc per event on this
+ * thread and its free on the writer's cost more than the copy. Chunks go
+ * back to a pool when written, arena included. */
 struct chunk {
 	struct chunk *next;
 	size_t n;
+	char *arena;
+	size_t alen, acap;
 	struct item it[CHUNK];
 };
 
@@ -41,9 +47,20 @@ struct pstore {
 	bool done;
 	enum ipd_status err;         /* first writer error (under mu) */
 	struct chunk *cur;           /* being filled by the producer */
+	struct chunk *pool;          /* written chunks for reuse (under mu) */
+	size_t npool;
 };
 
-static void write_item(struct pstore *s, struct item *it, enum ipd_status *err)
+static void chunk_free(struct chunk *c)
+{
+	if (c) {
+		free(c->arena);
+		free(c);
+	}
+}
+
+static void write_item(struct pstore *s, const struct chunk *c, struct item *it,
+		       enum ipd_status *err)
 {
 	enum ipd_status st = IPD_OK;
 	if (*err == IPD_OK) {
@@ -59,8 +76,9 @@ static void write_item(struct pstore *s, struct item *it, enum ipd_status *err)
 				.run_id = it->run_id, .at = it->at, .kind = it->kind,
 				.ip = it->has_ip ? &it->ip : NULL, .mac = it->has_mac ? &it->mac : NULL,
 				.other_mac = it->has_other ? &it->other : NULL, .vlan = it->vlan,
-				.iface = it->iface, .sensor = it->sensor, .detail_json = it->detail,
-				.raw = it->raw, .raw_len = it->raw_len,
+				.iface = it->iface, .sensor = it->sensor,
+				.detail_json = it->detail == NONE ? NULL : c->arena + it->detail,
+				.raw = it->raw == NONE ? NULL : c->arena + it->raw, .raw_len = it->raw_len,
 			};
 			st = db_event_put(s->w, &e);
 		} else {
@@ -69,8 +87,6 @@ static void write_item(struct pstore *s, struct item *it, enum ipd_status *err)
 		if (st != IPD_OK)
 			*err = st;
 	}
-	free(it->detail);
-	free(it->raw);
 }
 
 static void *writer(void *arg)
@@ -91,9 +107,15 @@ static void *writer(void *arg)
 		pthread_cond_signal(&s->cv_space);
 		pthread_mutex_unlock(&s->mu);
 		for (size_t i = 0; i < c->n; i++)
-			write_item(s, &c->it[i], &err);
-		free(c);
+			write_item(s, c, &c->it[i], &err);
 		pthread_mutex_lock(&s->mu);
+		if (s->npool < 4) {
+			c->next = s->pool;
+			s->pool = c;
+			s->npool++;
+		} else {
+			chunk_free(c);
+		}
 		if (err != IPD_OK && s->err == IPD_OK)
 			s->err = err;
 	}
@@ -138,13 +160,44 @@ static enum ipd_status push(struct pstore *s)
 static struct item *slot(struct pstore *s)
 {
 	if (!s->cur) {
-		s->cur = xmalloc(sizeof *s->cur);
-		s->cur->next = NULL;
-		s->cur->n = 0;
+		pthread_mutex_lock(&s->mu);
+		struct chunk *c = s->pool;
+		if (c) {
+			s->pool = c->next;
+			s->npool--;
+		}
+		pthread_mutex_unlock(&s->mu);
+		if (!c) {
+			c = xmalloc(sizeof *c);
+			c->arena = NULL;
+			c->acap = 0;
+		}
+		c->next = NULL;
+		c->n = 0;
+		c->alen = 0;
+		s->cur = c;
 	}
 	struct item *it = &s->cur->it[s->cur->n++];
 	memset(it, 0, sizeof *it);
+	it->detail = it->raw = NONE;
 	return it;
+}
+
+/* Copies n bytes (and a NUL) into the current chunk's arena. */
+static size_t arena_put(struct chunk *c, const void *p, size_t n)
+{
+	if (c->alen + n + 1 > c->acap) {
+		size_t cap = c->acap ? c->acap : 16384;
+		while (c->alen + n + 1 > cap)
+			cap *= 2;
+		c->arena = xrealloc(c->arena, cap);
+		c->acap = cap;
+	}
+	size_t off = c->alen;
+	memcpy(c->arena + off, p, n);
+	c->arena[off + n] = '\0';
+	c->alen += n + 1;
+	return off;
 }
 
 static enum ipd_status after(struct pstore *s)
@@ -187,10 +240,10 @@ enum ipd_status pstore_event(struct pstore *s, const struct db_event *e)
 	it->vlan = e->vlan;
 	it->iface = e->iface;
 	it->sensor = e->sensor;
-	it->detail = e->detail_json ? xstrdup(e->detail_json) : NULL;
+	if (e->detail_json)
+		it->detail = arena_put(s->cur, e->detail_json, strlen(e->detail_json));
 	if (e->raw) {
-		it->raw = xmalloc(e->raw_len ? e->raw_len : 1);
-		memcpy(it->raw, e->raw, e->raw_len);
+		it->raw = arena_put(s->cur, e->raw, e->raw_len);
 		it->raw_len = e->raw_len;
 	}
 	return after(s);
@@ -214,6 +267,10 @@ enum ipd_status pstore_close(struct pstore *s)
 	pthread_mutex_unlock(&s->mu);
 	pthread_join(s->th, NULL);
 	enum ipd_status err = s->err;
+	for (struct chunk *c = s->pool, *n; c; c = n) {
+		n = c->next;
+		chunk_free(c);
+	}
 	pthread_mutex_destroy(&s->mu);
 	pthread_cond_destroy(&s->cv_work);
 	pthread_cond_destroy(&s->cv_space);
