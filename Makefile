@@ -39,9 +39,16 @@ Q := @
 endif
 
 OPT ?= -O2 -g
+# Link-time optimisation for the ipdrift binary: `listen -r` spends ~10% of
+# its decoding time in calls between modules (read-ahead -> capture ->
+# parser -> sink) that only LTO can inline. Objects are fat (IR and code),
+# so tests and tools link them normally, without an LTO pass each.
+LTO ?= -flto=auto
 ifeq ($(SANITIZE),1)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LTO :=
 endif
+LTO_CFLAGS := $(if $(LTO),$(LTO) -ffat-lto-objects)
 
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -MMD -MP $(PKG_CFLAGS) $(LIBNET_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(OPT) $(LDFLAGS)
@@ -67,7 +74,7 @@ ipdrift: $(BUILD)/ipdrift
 
 $(BUILD)/ipdrift: $(BUILD)/app/main.o $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+	$(Q)$(CC) $(LDFLAGS_ALL) $(LTO) -o $@ $^ $(LIBS_ALL)
 
 $(LIBA): $(LIB_OBJS)
 	@rm -f $@
@@ -76,7 +83,7 @@ $(LIBA): $(LIB_OBJS)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $@")
-	$(Q)$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS_ALL) $(LTO_CFLAGS) -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBA)
 	@mkdir -p $(dir $@)
