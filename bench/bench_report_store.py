@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""bench_report_store.py DB N HOSTS NOW: fill an initialised ipdrift store
-with a synthetic audit: HOSTS observed hosts in 198.18.0.0/15 (3/4 allocated,
-1/2 with a PTR answer), 512 /24 subnets, and N findings of audit run 2 spread
-over rules, severities and states with realistic evidence; one in ten carries
-a DNS fix, one in ten an IPAM fix; every 1000th has a hostile hostname."""
+"""bench_report_store.py DB N HOSTS NOW [EVENTS]: fill an initialised ipdrift
+store with a synthetic audit: HOSTS observed hosts in 198.18.0.0/15 (3/4
+allocated, 1/2 with a PTR answer), 512 /24 subnets, EVENTS (default 50000)
+'dhcp hostname' events spread over the hosts as `listen` records them (2/3
+with no ip, matched to the host by MAC; a client repeats its name), and N
+findings of audit run 2 spread over rules, severities and states with
+realistic evidence; one in ten carries a DNS fix, one in ten an IPAM fix;
+every 1000th has a hostile hostname."""
 import json, sqlite3, sys
 
 db, N, HOSTS, NOW = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+EVENTS = int(sys.argv[5]) if len(sys.argv) > 5 else 50000
 c = sqlite3.connect(db)
 c.execute("PRAGMA journal_mode=WAL")
 
@@ -33,6 +37,16 @@ c.executemany("INSERT OR IGNORE INTO allocations (source_id, ip, ip_text, mac, h
 c.executemany("INSERT INTO dns_answers (run_id, qname, qtype, status, ip, ip_text, name, ttl, server, at)"
               " VALUES (2,?,'PTR','ok',?,?,?,3600,'127.0.0.1#53',?)",
               [("x.in-addr.arpa.", blob(ip(i)), ip(i), "host%d.example.test." % i, NOW) for i in range(0, HOSTS, 2)])
+# the host listing's dhcp names: every host's events found by ip or by MAC
+# (a per-host query that scans these events is O(HOSTS x EVENTS))
+def dhcp_events():
+    for e in range(EVENTS):
+        i = (e * 7919) % HOSTS
+        name = ("client-%d" % i) if e % 5 else ("client-%d-renamed" % i)
+        yield (NOW - 3600 + e % 3600, None if e % 3 else blob(ip(i)), None if e % 3 else ip(i), mac(i),
+               json.dumps({"hostname": name}), name.encode())
+c.executemany("INSERT INTO events (run_id, at, kind, ip, ip_text, mac, vlan, iface, detail, raw)"
+              " VALUES (NULL,?,'dhcp hostname',?,?,?,100,'eth0',?,?)", dhcp_events())
 rules = ["rogue-host", "missing-ptr", "stale-allocation", "mac-mismatch", "name-mismatch", "random-mac", "stale-dns"]
 sevs = ["critical", "high", "high", "medium", "medium", "medium", "low", "low", "info", "info"]
 states = ["new", "ongoing", "resolved"]

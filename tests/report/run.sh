@@ -69,6 +69,47 @@ ipd report --format json --run 999 2>/dev/null; [ $? -eq 65 ] && ok "unknown run
 
 python3 "$SRC/check_outputs.py" "$T" && ok "structural checks (check_outputs.py)" || nok "structural checks (check_outputs.py)"
 
+# DHCP hostnames reach the host they belong to, by the event's ip or, when
+# the event has no ip, by its MAC; never another host (db_rpt_hosts reads them
+# once per report into a TEMP table: the names and their order must be those
+# of the per-host UNION: sorted, deduplicated with the lease's name)
+mkdir -p dhcpn && cd dhcpn
+ipb() { python3 -c "import ipaddress,sys; print(\"X'\" + ('00'*10 + 'ffff' + ipaddress.ip_address(sys.argv[1]).packed.hex()).upper() + \"'\")" "$1"; }
+A=$(ipb 198.51.100.20) B=$(ipb 198.51.100.21) C=$(ipb 198.51.100.22) Z=$(ipb 198.51.100.99)
+"$BIN" --db d.db init >/dev/null && sqlite3 d.db <<SQL && ok "dhcp names store made" || nok "dhcp names store made"
+INSERT INTO sources (id, name, kind, format, path, imported, rows) VALUES (1, 'dhcpd', 'leases', 'isc-dhcpd', '/l', 1700000000, 1);
+INSERT INTO observations (ip, ip_text, family, mac, vlan, method, first_seen, last_seen) VALUES
+ ($A, '198.51.100.20', 4, '52:54:00:00:02:20', 0, 'dhcp', 1700000000, 1700000050),
+ ($A, '198.51.100.20', 4, '52:54:00:00:02:23', 0, 'arp-passive', 1700000000, 1700000050),
+ ($B, '198.51.100.21', 4, '52:54:00:00:02:21', 0, 'dhcp', 1700000000, 1700000050),
+ ($C, '198.51.100.22', 4, '52:54:00:00:02:22', 0, 'dhcp', 1700000000, 1700000050);
+INSERT INTO leases (source_id, ip, ip_text, mac, hostname, active) VALUES (1, $B, '198.51.100.21', '52:54:00:00:02:21', 'mac-b', 1);
+INSERT INTO events (at, kind, ip, ip_text, mac, raw) VALUES
+ (1700000001, 'dhcp hostname', $A, '198.51.100.20', '52:54:00:00:02:99', CAST('zeta-a' AS BLOB)),
+ (1700000002, 'dhcp hostname', $A, '198.51.100.20', '52:54:00:00:02:99', CAST('alpha-a' AS BLOB)),
+ (1700000003, 'dhcp hostname', $A, '198.51.100.20', '52:54:00:00:02:20', CAST('alpha-a' AS BLOB)),
+ (1700000004, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:21', CAST('mac-b' AS BLOB)),
+ (1700000005, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:21', CAST('mac-b' AS BLOB)),
+ (1700000006, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:21', CAST('Mac-B' AS BLOB)),
+ (1700000007, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:21', X'6E756C006279'),
+ (1700000008, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:21', X''),
+ (1700000009, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:21', NULL),
+ (1700000010, 'dhcp client', NULL, NULL, '52:54:00:00:02:21', CAST('not-a-name' AS BLOB)),
+ (1700000011, 'dhcp hostname', $Z, '198.51.100.99', '52:54:00:00:02:22', CAST('other-ip' AS BLOB)),
+ (1700000012, 'dhcp hostname', NULL, NULL, '52:54:00:00:02:98', CAST('nobody' AS BLOB));
+SQL
+"$BIN" --db d.db report --format csv --what hosts 2>/dev/null | tr -d '\r' | cut -d, -f1,2,13 >names.csv
+cat >want.csv <<'EOF2'
+ip,mac,dhcp_names
+198.51.100.20,52:54:00:00:02:20,alpha-a | zeta-a
+198.51.100.20,52:54:00:00:02:23,alpha-a | zeta-a
+198.51.100.21,52:54:00:00:02:21,Mac-B | mac-b | nul\x00by
+198.51.100.22,52:54:00:00:02:22,
+EOF2
+if cmp -s want.csv names.csv; then ok "dhcp names by ip and by MAC, only for their host"
+else nok "dhcp names by ip and by MAC, only for their host"; diff -u want.csv names.csv | sed 's/^/# /'; fi
+cd ..
+
 # the same outputs from a store whose every text column is hostile
 mkdir -p hostile && cd hostile
 "$BIN" --db h.db init >/dev/null && sqlite3 h.db <"$SRC/fixture.sql" &&
