@@ -40,6 +40,8 @@ static int teardown(void **state)
 	return 0;
 }
 
+static int sql_int(const char *path, const char *sql);
+
 static void migrate_fresh_and_reopen(void **state)
 {
 	struct db *db;
@@ -48,6 +50,11 @@ static void migrate_fresh_and_reopen(void **state)
 	assert_true(db_schema_latest() >= 1);
 	assert_true(db_integrity_ok(db));
 	db_close(db);
+	/* v5: events keep their address index only */
+	assert_int_equal(sql_int(*state, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+					 " AND tbl_name = 'events' AND name = 'events_ip'"), 1);
+	assert_int_equal(sql_int(*state, "SELECT count(*) FROM sqlite_master WHERE type = 'index'"
+					 " AND tbl_name = 'events' AND name = 'events_kind'"), 0);
 	/* reopening is a no-op migration; read-only open works on a migrated file */
 	assert_int_equal(db_open(*state, 0, &db), IPD_OK);
 	assert_int_equal(db_schema_version(db), db_schema_latest());
