@@ -57,7 +57,10 @@ struct obs {
 	int n_ra_prefix;
 	int n_rdnss;
 
-	/* DHCPv4 */
+	/* DHCPv4: from here to the arrays, defined only in OBS_DHCP_CLIENT /
+	 * OBS_DHCP_SERVER observations (parse_obs_init() clears what comes
+	 * before; the DHCP parser clears this part: every ARP and ND frame
+	 * would pay for clearing it otherwise). */
 	uint8_t dhcp_msgtype;     /* option 53 */
 	uint32_t dhcp_xid;
 	struct ipd_ip dhcp_yiaddr, dhcp_ciaddr, dhcp_requested, dhcp_server_id;

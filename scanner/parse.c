@@ -54,7 +54,8 @@ bool parse_linktype_supported(int linktype)
 
 void parse_obs_init(const struct parse_ctx *ctx, struct obs *o, enum obs_kind kind)
 {
-	memset(o, 0, offsetof(struct obs, ra_prefix)); /* the arrays go by their counts */
+	/* Up to the DHCP part (see obs.h); the arrays go by their counts. */
+	memset(o, 0, offsetof(struct obs, dhcp_msgtype));
 	o->kind = kind;
 	o->ts_us = ctx->f->ts_us;
 	o->iface = ctx->f->iface;

@@ -195,6 +195,7 @@ static enum parse_result parse_bootp(struct parse_ctx *ctx, struct pcur *c, cons
 
 	struct obs fin;
 	parse_obs_init(ctx, &fin, client ? OBS_DHCP_CLIENT : OBS_DHCP_SERVER);
+	memset(&fin.dhcp_msgtype, 0, offsetof(struct obs, ra_prefix) - offsetof(struct obs, dhcp_msgtype));
 	/* Copy the option-derived fields over the link-layer template. */
 	fin.dhcp_msgtype = mt;
 	fin.dhcp_xid = xid;

@@ -370,6 +370,8 @@ int readahead_next(struct readahead *r, struct ra_frame *f)
 		r->off = 0;
 	}
 	struct rec rec;
+	/* A few records ahead: the block was written by another core. */
+	__builtin_prefetch(r->cur->data + r->off + 512);
 	memcpy(&rec, r->cur->data + r->off, sizeof rec);
 	f->data = r->cur->data + r->off + sizeof rec;
 	f->caplen = rec.caplen;

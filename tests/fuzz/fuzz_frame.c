@@ -17,6 +17,10 @@ static enum ipd_status sink_put(void *ctx, const struct obs *o)
 {
 	unsigned *acc = ctx;
 	*acc += o->kind + (unsigned)o->vlan + o->mac.b[5] + o->ip.b[15];
+	if (o->n_ra_prefix > 4 || o->n_rdnss > OBS_MAX_DNS)
+		abort();
+	if (o->kind != OBS_DHCP_CLIENT && o->kind != OBS_DHCP_SERVER)
+		return IPD_OK; /* the DHCP fields are defined for DHCP only */
 	for (size_t i = 0; i < o->hostname_len; i++)
 		*acc += o->hostname[i];
 	for (size_t i = 0; i < o->client_id_len; i++)
@@ -25,8 +29,7 @@ static enum ipd_status sink_put(void *ctx, const struct obs *o)
 		*acc += o->prl[i];
 	for (size_t i = 0; i < o->vendor_class_len; i++)
 		*acc += o->vendor_class[i];
-	if (o->n_ra_prefix > 4 || o->n_rdnss > OBS_MAX_DNS || o->n_router > OBS_MAX_DNS ||
-	    o->n_dns > OBS_MAX_DNS)
+	if (o->n_router > OBS_MAX_DNS || o->n_dns > OBS_MAX_DNS)
 		abort();
 	return IPD_OK;
 }

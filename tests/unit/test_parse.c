@@ -23,7 +23,7 @@ static enum ipd_status put(void *ctx, const struct obs *o)
 	struct collect *c = ctx;
 	if (c->n < 8) {
 		c->o[c->n] = *o;
-		if (o->hostname) {
+		if ((o->kind == OBS_DHCP_CLIENT || o->kind == OBS_DHCP_SERVER) && o->hostname) {
 			memcpy(c->host[c->n], o->hostname, o->hostname_len);
 			c->host[c->n][o->hostname_len] = 0;
 		}
