@@ -45,6 +45,7 @@ struct listen {
 	struct db_writer *w;
 	struct pstore *ps;      /* writer thread owning w during the capture */
 	struct db_ckpt *ck;     /* files: WAL checkpoints on their own thread */
+	unsigned obs_uncommitted;
 	bool json;
 	struct sbuf line;
 };
@@ -99,10 +100,23 @@ static enum ipd_status out_event(void *ctx, const struct db_event *e)
 	return IPD_OK;
 }
 
+/* Observation rows come in bursts of tens of thousands (a file's final
+ * flush). Committing every OBS_COMMIT of them lets the checkpoint thread
+ * copy the earlier ones into the database while the writer goes on, so
+ * closing the store has little left to copy. */
+#define OBS_COMMIT 8192
+
 static enum ipd_status out_obs(void *ctx, const struct db_obs *o)
 {
 	struct listen *l = ctx;
-	return l->ps ? pstore_obs(l->ps, o) : IPD_OK;
+	if (!l->ps)
+		return IPD_OK;
+	enum ipd_status st = pstore_obs(l->ps, o);
+	if (st == IPD_OK && l->ck && ++l->obs_uncommitted >= OBS_COMMIT) {
+		l->obs_uncommitted = 0;
+		st = pstore_flush(l->ps);
+	}
+	return st;
 }
 
 static enum ipd_status print_obs(void *ctx, const struct db_obs *o)
