@@ -4,13 +4,17 @@
 # render time in headless Chromium (loopback-only netns when root). The store
 # has EVENTS 'dhcp hostname' events over the hosts: the host listing (csv
 # --what hosts; json, ndjson and html list hosts too) must not scan them per host.
-#   bench/bench_report.sh [N] [HOSTS] [EVENTS]
+# Then SUBNETS more subnets (default 32768: every /30 of 198.18.0.0/15, so each
+# host's address has thousands of subnets below it) and the IPAM fix again: its
+# per-fix subnet lookup must not read the subnets below the address.
+#   bench/bench_report.sh [N] [HOSTS] [EVENTS] [SUBNETS]
 # Prints one line per output: "report FORMAT: N findings, T s, SIZE".
 set -u
 cd "$(dirname "$0")/.."
 N=${1:-100000}
 HOSTS=${2:-20000}
 EVENTS=${3:-50000}
+SUBNETS=${4:-32768}
 LIMIT=${BENCH_REPORT_LIMIT:-60}   # seconds per output
 BIN=${IPDRIFT:-$PWD/build/ipdrift}
 [ -x "$BIN" ] || BIN=$PWD/ipdrift
@@ -51,6 +55,22 @@ runone "report html" "$T/r.html" report --format html
 runone "report html (full evid.)" "$T/rf.html" report --format html --evidence full
 runone "fix nsupdate" "$T/fix.ns" fix --nsupdate --server 127.0.0.1
 runone "fix ipam-csv netbox" "$T/ipam.csv" fix --ipam-csv -
+# a large IPAM: SUBNETS equal prefixes tiling 198.18.0.0/15 (as long as they
+# need to be to fit), nested in the bench store's /24s
+python3 - "$DB" "$SUBNETS" <<'EOF' || { echo "subnet store failed"; exit 1; }
+import ipaddress, sqlite3, sys
+db, n = sys.argv[1], int(sys.argv[2])
+L = 15 + max(0, (n - 1).bit_length())
+assert L <= 32, "at most 131072 subnets"
+net = ipaddress.ip_network("198.18.0.0/15")
+def b(a): return bytes(10) + b"\xff\xff" + a.packed
+c = sqlite3.connect(db)
+c.executemany("INSERT INTO subnets (source_id, family, lo, hi, prefix_len, cidr, status) VALUES (1,4,?,?,?,?,'active')",
+              ((b(s.network_address), b(s.broadcast_address), L, str(s))
+               for s, _ in zip(net.subnets(new_prefix=L), range(n))))
+c.commit()
+EOF
+runone "fix ipam-csv +$SUBNETS subn" "$T/ipam2.csv" fix --ipam-csv -
 # references: what the sqlite3 shell itself takes to dump the same findings
 # (no escaping for the context, no evidence flattening, no vendor lookup)
 ref() { # label outfile sqlite3-args...

@@ -138,7 +138,9 @@ struct db_rpt_fix_ipam {
 	struct db_text rec_vrf, rec_ext_id;     /* ext_id: the source IPAM's object ID */
 	struct db_text rec_status, rec_hostname, rec_description;
 	/* The most specific recorded subnet holding ip, one in the allocation's
-	 * (else the fix's) VRF first: prefix length (-1 when none) and VRF. */
+	 * (else the fix's) VRF first: prefix length (-1 when none) and VRF.
+	 * Ties (one network in several VRFs): the first in (lo, hi, id) order,
+	 * i.e. the lowest id among imported prefixes. */
 	int64_t subnet_prefix_len;
 	struct db_text subnet_vrf;
 };
