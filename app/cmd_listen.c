@@ -440,6 +440,7 @@ static int run(struct app *app, int argc, char **argv)
 	int64_t t0 = mono_ms();
 	enum ipd_status cst = capture_run(cap, &lim, on_frame, &l);
 	int64_t elapsed = mono_ms() - t0;
+	db_ckpt_hurry(l.ck);
 
 	/* 4. Flush everything, then report. */
 	int64_t t1 = mono_ms();

@@ -3,6 +3,7 @@
 #include "db_obs_listen.h"
 
 #include <pthread.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -33,8 +34,9 @@ enum ipd_status db_listen_bulk(struct db *db, bool offline)
 
 struct db_ckpt {
 	sqlite3 *h;
+	char *wal;       /* the WAL file's path (its size decides the lazy mode) */
 	pthread_t th;
-	bool running, stop;
+	bool running, stop, eager;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 };
@@ -51,20 +53,30 @@ struct db_ckpt *db_ckpt_open(struct db *db)
 	/* A connection learns the file is in WAL mode when it first reads it;
 	 * until then a checkpoint call does nothing. */
 	sqlite3_exec(ck->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+	ck->wal = xasprintf("%s-wal", db->path);
 	pthread_mutex_init(&ck->mu, NULL);
 	pthread_cond_init(&ck->cv, NULL);
 	return ck;
 }
 
+static bool wal_large(const struct db_ckpt *ck)
+{
+	struct stat sb;
+	return stat(ck->wal, &sb) == 0 && sb.st_size > DB_CKPT_LAZY_WAL;
+}
+
 /* PASSIVE: copies what is committed, never waits for the writer. Every
- * 20 ms; a call with nothing new to copy costs next to nothing. */
+ * 20 ms (lazy: only past DB_CKPT_LAZY_WAL); a call with nothing new to
+ * copy costs next to nothing. */
 static void *ckpt_main(void *arg)
 {
 	struct db_ckpt *ck = arg;
 	pthread_mutex_lock(&ck->mu);
 	while (!ck->stop) {
+		bool go = ck->eager;
 		pthread_mutex_unlock(&ck->mu);
-		sqlite3_wal_checkpoint_v2(ck->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (go || wal_large(ck))
+			sqlite3_wal_checkpoint_v2(ck->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 		pthread_mutex_lock(&ck->mu);
 		struct timespec ts;
 		clock_gettime(CLOCK_REALTIME, &ts);
@@ -86,6 +98,16 @@ void db_ckpt_start(struct db_ckpt *ck)
 		ck->running = pthread_create(&ck->th, NULL, ckpt_main, ck) == 0;
 }
 
+void db_ckpt_hurry(struct db_ckpt *ck)
+{
+	if (!ck)
+		return;
+	pthread_mutex_lock(&ck->mu);
+	ck->eager = true;
+	pthread_cond_signal(&ck->cv);
+	pthread_mutex_unlock(&ck->mu);
+}
+
 void db_ckpt_close(struct db_ckpt *ck)
 {
 	if (!ck)
@@ -98,6 +120,7 @@ void db_ckpt_close(struct db_ckpt *ck)
 		pthread_join(ck->th, NULL);
 	}
 	sqlite3_close(ck->h); /* not the last connection: no checkpoint here */
+	free(ck->wal);
 	pthread_mutex_destroy(&ck->mu);
 	pthread_cond_destroy(&ck->cv);
 	free(ck);

@@ -25,7 +25,14 @@ enum ipd_status db_listen_bulk(struct db *db, bool offline);
  */
 struct db_ckpt;
 struct db_ckpt *db_ckpt_open(struct db *db);
+/* Starts the thread in its lazy mode: while the file is being decoded the
+ * two CPUs of a small machine are busy, so it checkpoints only once the
+ * WAL passes DB_CKPT_LAZY_WAL bytes (bounding it on long files). */
 void db_ckpt_start(struct db_ckpt *ck);
+/* From now on every 20 ms: the decoding is over (its thread sits idle while
+ * the writer commits the observations). */
+void db_ckpt_hurry(struct db_ckpt *ck);
+#define DB_CKPT_LAZY_WAL (64LL << 20)
 /* Stop, join, close (before the writer's own connection closes). */
 void db_ckpt_close(struct db_ckpt *ck);
 
