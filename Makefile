@@ -42,8 +42,9 @@ OPT ?= -O2 -g
 # Link-time optimisation for the ipdrift binary: `listen -r` spends ~10% of
 # its decoding time in calls between modules (read-ahead -> capture ->
 # parser -> sink) that only LTO can inline. Objects are fat (IR and code),
-# so tests and tools link them normally, without an LTO pass each.
-LTO ?= -flto=auto
+# so tests and tools link them normally, without an LTO pass each. gcc only
+# (clang has no fat LTO objects): `make CC=clang` builds without it.
+LTO ?= $(if $(findstring clang,$(CC)),,-flto=auto)
 ifeq ($(SANITIZE),1)
 OPT := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LTO :=
